@@ -1,0 +1,1 @@
+"""Codec declarations, one module per protocol service (generated; see ``_generate.py``)."""

@@ -1,0 +1,133 @@
+"""Declarations of the protocol's custom types (``protocol-definitions/custom/Custom.yaml``).
+
+Each declaration lists the type's fields in the YAML's order with their ``since`` versions;
+:class:`~hztrio.protocol.codec.CustomType` compiles them into encode/decode functions.
+Types are added here as the client starts to use them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from . import types
+from .codec import (
+    BOOLEAN,
+    BYTE,
+    DATA,
+    INT,
+    LONG,
+    STRING,
+    UUID,
+    CustomType,
+    P,
+    list_of,
+    map_of,
+)
+
+ADDRESS: Final = CustomType("Address", [P("host", STRING), P("port", INT)], types.Address)
+
+MEMBER_VERSION: Final = CustomType(
+    "MemberVersion",
+    [P("major", BYTE), P("minor", BYTE), P("patch", BYTE)],
+    types.MemberVersion,
+)
+
+VERSION: Final = CustomType(
+    "Version", [P("major", BYTE), P("minor", BYTE)], types.Version, since="2.8"
+)
+
+ENDPOINT_QUALIFIER: Final = CustomType(
+    "EndpointQualifier",
+    [P("type", INT), P("identifier", STRING, nullable=True)],
+    types.EndpointQualifier,
+    since="2.0.1",
+)
+
+MEMBER_INFO: Final = CustomType(
+    "MemberInfo",
+    [
+        P("address", ADDRESS),
+        P("uuid", UUID),
+        P("attributes", map_of(STRING, STRING)),
+        P("lite_member", BOOLEAN),
+        P("version", MEMBER_VERSION),
+        P("address_map", map_of(ENDPOINT_QUALIFIER, ADDRESS), since="2.0.1"),
+    ],
+    types.MemberInfo,
+)
+
+DISTRIBUTED_OBJECT_INFO: Final = CustomType(
+    "DistributedObjectInfo",
+    [P("service_name", STRING), P("name", STRING)],
+    types.DistributedObjectInfo,
+)
+
+STACK_TRACE_ELEMENT: Final = CustomType(
+    "StackTraceElement",
+    [
+        P("class_name", STRING),
+        P("method_name", STRING),
+        P("file_name", STRING, nullable=True),
+        P("line_number", INT),
+    ],
+    types.StackTraceElement,
+)
+
+ERROR_HOLDER: Final = CustomType(
+    "ErrorHolder",
+    [
+        P("error_code", INT),
+        P("class_name", STRING),
+        P("message", STRING, nullable=True),
+        P("stack_trace_elements", list_of(STACK_TRACE_ELEMENT)),
+    ],
+    types.ErrorHolder,
+)
+
+RAFT_GROUP_ID: Final = CustomType(
+    "RaftGroupId",
+    [P("name", STRING), P("seed", LONG), P("id", LONG)],
+    types.RaftGroupId,
+)
+
+
+def _simple_entry_view(**fields: Any) -> types.SimpleEntryView:
+    return types.SimpleEntryView(**fields)
+
+
+SIMPLE_ENTRY_VIEW: Final = CustomType(
+    "SimpleEntryView",
+    [
+        P("key", DATA),
+        P("value", DATA),
+        P("cost", LONG),
+        P("creation_time", LONG),
+        P("expiration_time", LONG),
+        P("hits", LONG),
+        P("last_access_time", LONG),
+        P("last_stored_time", LONG),
+        P("last_update_time", LONG),
+        P("version", LONG),
+        P("ttl", LONG),
+        P("max_idle", LONG),
+    ],
+    _simple_entry_view,
+)
+
+#: Every custom type by its protocol name (the code generator resolves names through this).
+BY_NAME: Final[dict[str, CustomType]] = {
+    t.name: t
+    for t in (
+        ADDRESS,
+        MEMBER_VERSION,
+        VERSION,
+        ENDPOINT_QUALIFIER,
+        MEMBER_INFO,
+        DISTRIBUTED_OBJECT_INFO,
+        STACK_TRACE_ELEMENT,
+        ERROR_HOLDER,
+        RAFT_GROUP_ID,
+        SIMPLE_ENTRY_VIEW,
+    )
+}
+

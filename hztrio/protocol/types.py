@@ -1,0 +1,122 @@
+"""Plain value types that travel inside client messages (the protocol's "custom types")."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A member address: host name or IP and port."""
+
+    host: str
+    port: int
+
+    def __str__(self) -> str:
+        if ":" in self.host:
+            return f"[{self.host}]:{self.port}"
+        return f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True, slots=True)
+class MemberVersion:
+    """The Hazelcast release of a member (major.minor.patch)."""
+
+    major: int
+    minor: int
+    patch: int
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}.{self.patch}"
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """A cluster version (major.minor)."""
+
+    major: int
+    minor: int
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}"
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointQualifier:
+    """Names one of a member's endpoints (MEMBER 0, CLIENT 1, WAN 2, REST 3, MEMCACHE 4)."""
+
+    type: int
+    identifier: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberInfo:
+    """A cluster member as the cluster view reports it."""
+
+    address: Address
+    uuid: uuid.UUID
+    attributes: dict[str, str] = field(default_factory=dict, compare=False)
+    lite_member: bool = False
+    version: MemberVersion = field(default=MemberVersion(0, 0, 0), compare=False)
+    address_map: dict[EndpointQualifier, Address] | None = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        lite = " lite" if self.lite_member else ""
+        return f"Member [{self.address.host}]:{self.address.port} - {self.uuid}{lite}"
+
+
+@dataclass(frozen=True, slots=True)
+class DistributedObjectInfo:
+    """Names a distributed object: its service and its name."""
+
+    service_name: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class StackTraceElement:
+    """One element of a member-side Java stack trace."""
+
+    class_name: str
+    method_name: str
+    file_name: str | None
+    line_number: int
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorHolder:
+    """One exception of a member's error response (the first one, then its causes)."""
+
+    error_code: int
+    class_name: str
+    message: str | None
+    stack_trace_elements: list[StackTraceElement]
+
+
+@dataclass(frozen=True, slots=True)
+class RaftGroupId:
+    """Identifies a CP group."""
+
+    name: str
+    seed: int
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SimpleEntryView:
+    """Metadata of one map entry (``Map.get_entry_view``)."""
+
+    key: Any
+    value: Any
+    cost: int
+    creation_time: int
+    expiration_time: int
+    hits: int
+    last_access_time: int
+    last_stored_time: int
+    last_update_time: int
+    version: int
+    ttl: int
+    max_idle: int
