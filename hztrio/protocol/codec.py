@@ -409,8 +409,8 @@ def map_of(key: VarType, value: VarType) -> VarType:
     pairs_encode = pairs.encode
     pairs_decode = pairs.decode
 
-    def encode(buf: bytearray, value: dict[Any, Any], final: bool) -> None:
-        pairs_encode(buf, list(value.items()), final)
+    def encode(buf: bytearray, value: dict[Any, Any] | None, final: bool) -> None:
+        pairs_encode(buf, list(value.items()) if value else [], final)
 
     def decode(frames: Frames, i: int) -> tuple[dict[Any, Any], int]:
         items, i = pairs_decode(frames, i)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from .. import errors
 from . import types
 from .codec import (
     BOOLEAN,
@@ -70,7 +71,7 @@ STACK_TRACE_ELEMENT: Final = CustomType(
         P("file_name", STRING, nullable=True),
         P("line_number", INT),
     ],
-    types.StackTraceElement,
+    errors.StackTraceElement,
 )
 
 ERROR_HOLDER: Final = CustomType(
@@ -81,7 +82,7 @@ ERROR_HOLDER: Final = CustomType(
         P("message", STRING, nullable=True),
         P("stack_trace_elements", list_of(STACK_TRACE_ELEMENT)),
     ],
-    types.ErrorHolder,
+    errors.ErrorHolder,
 )
 
 RAFT_GROUP_ID: Final = CustomType(

@@ -76,26 +76,6 @@ class DistributedObjectInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class StackTraceElement:
-    """One element of a member-side Java stack trace."""
-
-    class_name: str
-    method_name: str
-    file_name: str | None
-    line_number: int
-
-
-@dataclass(frozen=True, slots=True)
-class ErrorHolder:
-    """One exception of a member's error response (the first one, then its causes)."""
-
-    error_code: int
-    class_name: str
-    message: str | None
-    stack_trace_elements: list[StackTraceElement]
-
-
-@dataclass(frozen=True, slots=True)
 class RaftGroupId:
     """Identifies a CP group."""
 

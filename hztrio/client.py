@@ -1,0 +1,260 @@
+"""``HazelcastClient``: configuration → services → one task tree owned by ``async with``."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import uuid
+from types import TracebackType
+from typing import Any, TypeVar
+
+import anyio
+import anyio.abc
+
+from ._concurrency import flatten_group, reraise
+from .cluster import ClusterService
+from .config import Config
+from .errors import ClientNotActiveError, HazelcastInternalError
+from .invocation import InvocationService
+from .lifecycle import LifecycleService, LifecycleState
+from .net.heartbeat import run_heartbeat
+from .net.manager import ConnectionManager
+from .partition import PartitionService
+from .protocol.codecs import client as client_codecs
+from .protocol.types import DistributedObjectInfo
+from .proxy.base import MAP_SERVICE, Proxy, ProxyContext
+from .proxy.map import Map
+from .serialization import SerializationService
+
+__all__ = ["HazelcastClient"]
+
+_logger = logging.getLogger("hztrio.client")
+_client_ids = itertools.count()
+
+_CREATE_PROXY = client_codecs.CLIENT_CREATE_PROXY.encode_request
+_GET_DISTRIBUTED_OBJECTS = client_codecs.CLIENT_GET_DISTRIBUTED_OBJECTS
+
+_PROXY_CLASSES: dict[str, type[Proxy]] = {MAP_SERVICE: Map}
+
+P = TypeVar("P", bound=Proxy)
+
+_NEW, _RUNNING, _CLOSED = "new", "running", "closed"
+
+
+class HazelcastClient:
+    """A client of one Hazelcast cluster, for Trio and AnyIO (asyncio) applications.
+
+    Use it as an async context manager; the block owns every background task the client
+    needs (connections, heartbeat, cluster view)::
+
+        async with HazelcastClient(cluster_name="dev",
+                                   cluster_members=["127.0.0.1:5701"]) as client:
+            personnel = await client.get_map("personnel-map")
+            await personnel.put("Alice", "IT")
+
+    The keyword arguments are the options of the official Hazelcast Python client, with the
+    same names, meanings and defaults (see :class:`hztrio.config.Config`); they are
+    validated here, so a wrong name or value raises ``TypeError``/``ValueError`` at once.
+
+    Entering the block connects to the cluster and returns once the client has a
+    connection, the member list and the partition table (at once with ``async_start``). It
+    raises if the cluster cannot be reached within ``cluster_connect_timeout``. Leaving the
+    block — normally, by an exception or by cancellation — shuts the client down and leaves
+    no task or socket behind; the body's exception propagates as itself.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        config = Config.from_kwargs(**options)
+        self.config = config
+        self._id = next(_client_ids)
+        self.name = config.client_name or f"hz.client_{self._id}"
+        self._uuid = uuid.uuid4()
+        self.lifecycle_service = LifecycleService(list(config.lifecycle_listeners))
+        self._serialization = SerializationService(
+            default_int_type=config.default_int_type, is_big_endian=config.is_big_endian
+        )
+        self._invocations = InvocationService(config)
+        self.cluster_service = ClusterService()
+        self.partition_service = PartitionService()
+        self._connections = ConnectionManager(
+            config,
+            self._uuid,
+            self.name,
+            self.lifecycle_service,
+            self._invocations,
+            self.cluster_service,
+            self.partition_service,
+            self._cluster_lost,
+        )
+        self._invocations.bind(self._connections, self.partition_service)
+        self._proxy_context = ProxyContext(
+            self._invocations, self.partition_service, self._serialization, self._proxy_destroyed
+        )
+        self._proxies: dict[tuple[str, str], Proxy] = {}
+        self._state = _NEW
+        self._task_group: anyio.abc.TaskGroup | None = None
+        self._services_scope: anyio.CancelScope | None = None
+
+    def __repr__(self) -> str:
+        return f"HazelcastClient(name={self.name!r}, cluster={self.config.cluster_name!r})"
+
+    # -- the task tree ----------------------------------------------------------------------
+
+    async def __aenter__(self) -> HazelcastClient:
+        """Start the client; see the class documentation.
+
+        Cancellation: startup stops, everything started so far is torn down, and the
+        cancellation propagates.
+        """
+        if self._state != _NEW:
+            raise RuntimeError("a HazelcastClient can be started only once")
+        self._state = _RUNNING
+        task_group = self._task_group = anyio.create_task_group()
+        await task_group.__aenter__()
+        try:
+            self.lifecycle_service.fire(LifecycleState.STARTING)
+            await task_group.start(self._run_services)
+        except BaseException as exc:
+            self._shutdown_now()
+            try:
+                await task_group.__aexit__(type(exc), exc, exc.__traceback__)
+            except BaseExceptionGroup as group:
+                _raise_from_group(group, exc)
+            raise
+        _logger.info("Client started: %s", self.name)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Shut the client down (see :meth:`shutdown`) and wait for its tasks to end.
+
+        If the body raised, that exception propagates unchanged; errors of the client's own
+        tasks are attached to it as context rather than replacing it.
+        """
+        self._shutdown_now()
+        task_group = self._task_group
+        assert task_group is not None
+        try:
+            await task_group.__aexit__(exc_type, exc, tb)
+        except BaseExceptionGroup as group:
+            _raise_from_group(group, exc)
+
+    async def _run_services(
+        self, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED
+    ) -> None:
+        with anyio.CancelScope() as scope:
+            self._services_scope = scope
+            async with anyio.create_task_group() as tg:
+                self.lifecycle_service.fire(LifecycleState.STARTED)
+                await tg.start(self._connections.run)
+                tg.start_soon(
+                    run_heartbeat,
+                    self._connections,
+                    self._invocations,
+                    self.config.heartbeat_interval,
+                    self.config.heartbeat_timeout,
+                )
+                if not self.config.async_start:
+                    await self._connections.wait_ready()
+                task_status.started()
+
+    def _shutdown_now(self) -> None:
+        """Everything shutting down needs, synchronously and idempotently."""
+        if self._state == _CLOSED:
+            return
+        self._state = _CLOSED
+        lifecycle = self.lifecycle_service
+        if lifecycle.state is not None:
+            lifecycle.fire(LifecycleState.SHUTTING_DOWN)
+        self._invocations.shutdown()
+        self._connections.shutdown()
+        if self._services_scope is not None:
+            self._services_scope.cancel()
+        if lifecycle.state is not None:
+            lifecycle.fire(LifecycleState.SHUTDOWN)
+
+    def _cluster_lost(self, error: BaseException | None) -> None:
+        _logger.warning("Shutting down: the cluster is lost%s", f" ({error})" if error else "")
+        self._shutdown_now()
+
+    async def shutdown(self) -> None:
+        """Shut the client down: fail waiting calls with ``ClientNotActiveError``, close
+        every connection and stop every background task. Idempotent.
+
+        Leaving the ``async with`` block does this too; calling it inside the block is only
+        needed to stop the client early. Cancellation: the client is shut down anyway.
+        """
+        self._shutdown_now()
+        await anyio.lowlevel.checkpoint()
+
+    # -- distributed objects --------------------------------------------------------------
+
+    async def get_map(self, name: str) -> Map[Any, Any]:
+        """The distributed map called *name* (created on the cluster on first use)."""
+        return await self._get_proxy(MAP_SERVICE, name, Map)
+
+    async def _get_proxy(self, service_name: str, name: str, cls: type[P]) -> P:
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"a distributed object name must be a non-empty str, got {name!r}")
+        self._check_active()
+        key = (service_name, name)
+        proxy = self._proxies.get(key)
+        if proxy is None:
+            await self._invocations.invoke(_CREATE_PROXY(name, service_name))
+            proxy = self._proxies.get(key)
+            if proxy is None:
+                proxy = self._proxies[key] = cls(service_name, name, self._proxy_context)
+        else:
+            await anyio.lowlevel.checkpoint()
+        assert isinstance(proxy, cls)
+        return proxy
+
+    async def get_distributed_objects(self) -> list[Proxy]:
+        """Every distributed object of the cluster, as proxies.
+
+        Objects of a service hztrio has no proxy class for yet come back as plain
+        :class:`~hztrio.proxy.base.Proxy` objects (name, service name and ``destroy()``).
+        """
+        self._check_active()
+        response = await self._invocations.invoke(_GET_DISTRIBUTED_OBJECTS.encode_request())
+        infos: list[DistributedObjectInfo] = _GET_DISTRIBUTED_OBJECTS.decode_response(response)
+        proxies = []
+        for info in infos:
+            key = (info.service_name, info.name)
+            proxy = self._proxies.get(key)
+            if proxy is None:
+                cls = _PROXY_CLASSES.get(info.service_name, Proxy)
+                proxy = self._proxies[key] = cls(info.service_name, info.name, self._proxy_context)
+            proxies.append(proxy)
+        return proxies
+
+    def _proxy_destroyed(self, proxy: Proxy) -> None:
+        self._proxies.pop((proxy.service_name, proxy.name), None)
+
+    def _check_active(self) -> None:
+        if self._state == _CLOSED:
+            raise ClientNotActiveError()
+        if self._state == _NEW:
+            raise ClientNotActiveError("Client is not started: use `async with HazelcastClient()`")
+
+
+def _raise_from_group(group: BaseExceptionGroup[BaseException], body: BaseException | None) -> None:
+    """Turn what the client's task group raised into one plain exception (design R4)."""
+    leaves = flatten_group(group)
+    cancelled = anyio.get_cancelled_exc_class()
+    internal = [e for e in leaves if e is not body and not isinstance(e, cancelled)]
+    for e in internal:
+        if isinstance(e, KeyboardInterrupt):
+            raise KeyboardInterrupt() from group
+    if body is not None and any(e is body for e in leaves):
+        reraise(body, BaseExceptionGroup("errors of the client's tasks", internal) if internal else None)
+    if len(internal) == 1:
+        reraise(internal[0])
+    if len(internal) > 1:
+        raise HazelcastInternalError("several internal errors; please report") from group
+    reraise(leaves[0])
+

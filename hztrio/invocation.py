@@ -1,0 +1,419 @@
+"""The invocation service: correlation ids, the pending table, routing, retries, timeouts.
+
+An invocation is a request waiting for its response. Its life (design §3)::
+
+    with move_on_after(invocation_timeout):          # the default outer limit
+        loop:
+            pick a connection (bound | target member | partition owner | any)
+            new correlation id → pending table → connection's outbound channel
+            await the response slot
+            retryable failure? pause, then again with a new correlation id
+
+The pending table changes only in synchronous code, so a cancellation at any ``await``
+leaves it consistent: the waiting invocation removes its slot in ``finally``. A response
+whose correlation id is no longer pending is dropped and counted.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Final
+
+import anyio
+
+from . import errors
+from .errors import (
+    ClientNotActiveError,
+    HazelcastError,
+    HazelcastIOError,
+    IndeterminateOperationStateError,
+    OperationTimeoutError,
+    TargetDisconnectedError,
+    TargetNotMemberError,
+)
+from .protocol import custom
+from .protocol.codec import Codec, P, add_flags, list_of, set_correlation_id, set_partition_id
+from .protocol.frame import BACKUP_AWARE, BACKUP_EVENT, IS_EVENT, ClientMessage
+
+if TYPE_CHECKING:
+    import uuid
+
+    from .config import Config
+    from .net.connection import Connection
+    from .net.manager import ConnectionManager
+    from .partition import PartitionService
+
+_logger = logging.getLogger("hztrio.invocation")
+
+#: error responses have message type 0 and carry a List_ErrorHolder
+ERROR_RESPONSE: Final = Codec(
+    "Client.error", 0, response=[P("errors", list_of(custom.ERROR_HOLDER))]
+)
+_decode_errors = ERROR_RESPONSE.decode_response
+
+
+def _source_correlation_id(message: ClientMessage) -> int:
+    # Client.LocalBackupListener "backup" event: sourceInvocationCorrelationId at payload 16
+    return int.from_bytes(message.frames[0].content[16:24], "little", signed=True)
+
+
+EventHandler = Callable[[ClientMessage], None]
+
+
+class _RetryNow(Exception):  # noqa: N818 - an internal signal, never raised
+    """Returned by an attempt that found the client reconnected: retry without a pause."""
+
+
+_RETRY_NOW: Final = _RetryNow()
+
+
+class Invocation:
+    """One request on its way: routing data, the current attempt and its outcome."""
+
+    __slots__ = (
+        "acks_event",
+        "acks_expected",
+        "acks_received",
+        "bound_connection",
+        "connection",
+        "error",
+        "event",
+        "event_handler",
+        "partition_id",
+        "request",
+        "response",
+        "retryable",
+        "target_uuid",
+    )
+
+    def __init__(
+        self,
+        request: bytearray,
+        partition_id: int,
+        target_uuid: uuid.UUID | None,
+        bound_connection: Connection | None,
+        retryable: bool,
+        event_handler: EventHandler | None,
+    ) -> None:
+        self.request = request
+        self.partition_id = partition_id
+        self.target_uuid = target_uuid
+        self.bound_connection = bound_connection
+        self.retryable = retryable
+        self.event_handler = event_handler
+        self.connection: Connection | None = None
+        self.event: anyio.Event | None = None
+        self.response: ClientMessage | None = None
+        self.error: BaseException | None = None
+        self.acks_expected = 0
+        self.acks_received = 0
+        self.acks_event: anyio.Event | None = None
+
+    def complete(self, response: ClientMessage) -> None:
+        self.response = response
+        if self.event is not None:
+            self.event.set()
+
+    def fail(self, error: BaseException) -> None:
+        self.error = error
+        if self.event is not None:
+            self.event.set()
+        if self.acks_event is not None:
+            self.acks_event.set()
+
+
+class InvocationService:
+    """Sends requests and matches responses; owns the pending table and the retry policy."""
+
+    def __init__(self, config: Config) -> None:
+        self._config = config
+        self._pending: dict[int, Invocation] = {}
+        self._ids = itertools.count(1)
+        self._timeout = _seconds(config.invocation_timeout)
+        self._retry_pause = config.invocation_retry_pause
+        self._redo = config.redo_operation
+        self._smart = config.smart_routing
+        self._backup_acks = config.smart_routing and config.backup_ack_to_client_enabled
+        self._backup_timeout = config.operation_backup_timeout
+        self._fail_on_indeterminate = config.fail_on_indeterminate_operation_state
+        self._shutdown_error: HazelcastError | None = None
+        self._connections: ConnectionManager | None = None
+        self._partitions: PartitionService | None = None
+        #: listener registrations: correlation id of the registration → event handler
+        self.event_handlers: dict[int, EventHandler] = {}
+        #: responses that arrived for no pending invocation (cancelled or timed out calls)
+        self.dropped_responses = 0
+        #: events that arrived for no registered handler
+        self.dropped_events = 0
+        #: test hook: called with (request, partition id, connection) for every send
+        self.trace: Callable[[bytearray, int, Connection], None] | None = None
+
+    def bind(self, connections: ConnectionManager, partitions: PartitionService) -> None:
+        self._connections = connections
+        self._partitions = partitions
+
+    @property
+    def pending_count(self) -> int:
+        """Invocations waiting for a response right now (a test and statistics hook)."""
+        return len(self._pending)
+
+    def next_correlation_id(self) -> int:
+        return next(self._ids)
+
+    # -- the caller's side ------------------------------------------------------------------
+
+    async def invoke(
+        self,
+        request: bytearray,
+        *,
+        partition_id: int = -1,
+        uuid: uuid.UUID | None = None,
+        connection: Connection | None = None,
+        retryable: bool = False,
+        event_handler: EventHandler | None = None,
+        timeout: float | None = None,
+    ) -> ClientMessage:
+        """Send *request* and return its response message.
+
+        *partition_id* routes a key operation to the partition owner (smart routing);
+        *uuid* targets one member; *connection* binds the call to one connection (no
+        retries elsewhere); otherwise any connection is used. *retryable* marks an
+        idempotent request that may be resent after its connection was lost.
+        *event_handler* registers a listener: it receives every event message that arrives
+        with this request's correlation id, from the moment the request is sent.
+
+        Raises the member's error (a :class:`~hztrio.errors.HazelcastError` subclass) when
+        it fails for good, :class:`~hztrio.errors.OperationTimeoutError` after
+        ``invocation_timeout`` (or *timeout*) seconds of trying.
+
+        Cancellation: the call stops waiting at once and its pending slot is removed. The
+        request may or may not have reached the member, and may or may not take effect.
+        """
+        if self._shutdown_error is not None:
+            raise self._shutdown_error
+        inv = Invocation(request, partition_id, uuid, connection, retryable, event_handler)
+        limit = self._timeout if timeout is None else timeout
+        with anyio.move_on_after(limit) as scope:
+            return await self._run(inv)
+        assert scope.cancelled_caught
+        error = OperationTimeoutError(
+            f"Invocation of message type 0x{_message_type(request):06x} timed out after "
+            f"{limit} s" + (f"; last error: {inv.error!r}" if inv.error else "")
+        )
+        raise error from inv.error
+
+    async def _run(self, inv: Invocation) -> ClientMessage:
+        attempt = 0
+        while True:
+            attempt += 1
+            error = await self._attempt(inv)
+            if error is None:
+                response = inv.response
+                assert response is not None
+                return response
+            if error is _RETRY_NOW:
+                continue
+            if not self._should_retry(inv, error):
+                raise error
+            inv.error = error
+            _logger.debug("retrying message type 0x%06x after %r", _message_type(inv.request), error)
+            # a fresh buffer: the previous one may still sit in a dead connection's queue
+            inv.request = bytearray(inv.request)
+            await anyio.sleep(self._retry_pause)
+
+    async def _attempt(self, inv: Invocation) -> BaseException | None:
+        """One try. Returns None on success (``inv.response`` set), else the error."""
+        connection = self._route(inv)
+        if connection is None:
+            return await self._no_connection(inv)
+        request = inv.request
+        correlation_id = next(self._ids)
+        set_correlation_id(request, correlation_id)
+        set_partition_id(request, inv.partition_id)
+        if self._backup_acks and inv.bound_connection is None:
+            add_flags(request, BACKUP_AWARE)
+        inv.connection = connection
+        inv.response = None
+        inv.error = None
+        inv.acks_expected = inv.acks_received = 0
+        inv.acks_event = None
+        event = inv.event = anyio.Event()
+        pending = self._pending
+        pending[correlation_id] = inv
+        handler = inv.event_handler
+        if handler is not None:
+            self.event_handlers[correlation_id] = handler
+        registered = False
+        try:
+            if not connection.send_nowait(request) and not await connection.send(request):
+                # never sent: always safe to try again elsewhere
+                return HazelcastIOError(f"{connection!r} is closed")
+            if self.trace is not None:
+                self.trace(request, inv.partition_id, connection)
+            await event.wait()
+            response = inv.response
+            if response is None:
+                assert inv.error is not None
+                return inv.error
+            if response.message_type == 0:
+                return errors.create_error(_decode_errors(response))
+            if inv.acks_expected > inv.acks_received:
+                await self._wait_for_backups(inv)
+            registered = True
+            return None
+        finally:
+            pending.pop(correlation_id, None)
+            if handler is not None and not registered:
+                self.event_handlers.pop(correlation_id, None)
+
+    async def _wait_for_backups(self, inv: Invocation) -> None:
+        acks_event = inv.acks_event = anyio.Event()
+        with anyio.move_on_after(self._backup_timeout):
+            await acks_event.wait()
+        if inv.acks_received < inv.acks_expected and self._fail_on_indeterminate:
+            raise IndeterminateOperationStateError(
+                f"Got {inv.acks_received} of {inv.acks_expected} backup acks for message "
+                f"type 0x{_message_type(inv.request):06x} within "
+                f"{self._backup_timeout} s"
+            )
+
+    def _route(self, inv: Invocation) -> Connection | None:
+        bound = inv.bound_connection
+        if bound is not None:
+            return bound if bound.is_alive else None
+        connections = self._connections
+        assert connections is not None
+        if inv.target_uuid is not None:
+            return connections.get_connection(inv.target_uuid)
+        if self._smart and inv.partition_id >= 0:
+            assert self._partitions is not None
+            owner = self._partitions.owner(inv.partition_id)
+            if owner is not None:
+                connection = connections.get_connection(owner)
+                if connection is not None:
+                    return connection
+        return connections.random_connection()
+
+    async def _no_connection(self, inv: Invocation) -> BaseException:
+        if self._shutdown_error is not None:
+            raise self._shutdown_error
+        if inv.bound_connection is not None:
+            return inv.bound_connection.disconnected_error()
+        connections = self._connections
+        assert connections is not None
+        if not connections.has_connections:
+            # raises ClientOfflineError when the client must not wait (ASYNC modes)
+            await connections.wait_connected()
+            return _RETRY_NOW
+        if inv.target_uuid is not None:
+            if not connections.is_member(inv.target_uuid):
+                return TargetNotMemberError(f"{inv.target_uuid} is not a member of the cluster")
+            return HazelcastIOError(f"No connection to member {inv.target_uuid} yet")
+        return HazelcastIOError("No connection found to cluster")
+
+    def _should_retry(self, inv: Invocation, error: BaseException) -> bool:
+        if self._shutdown_error is not None:
+            return False
+        if inv.bound_connection is not None and isinstance(
+            error, TargetDisconnectedError | HazelcastIOError
+        ):
+            return False
+        if inv.target_uuid is not None and isinstance(error, TargetNotMemberError):
+            return False
+        if isinstance(error, HazelcastIOError):
+            return True  # the request never left the client
+        return errors.is_retryable(error, redo=inv.retryable or self._redo)
+
+    # -- fire and forget (heartbeat pings) --------------------------------------------------
+
+    def send_and_forget(self, connection: Connection, request: bytearray) -> None:
+        """Send a request whose response nobody awaits (its response is discarded quietly)."""
+        correlation_id = next(self._ids)
+        set_correlation_id(request, correlation_id)
+        inv = Invocation(request, -1, None, connection, False, None)
+        inv.connection = connection
+        self._pending[correlation_id] = inv
+        if not connection.send_nowait(request):
+            del self._pending[correlation_id]
+
+    # -- the reader's side (synchronous) ----------------------------------------------------
+
+    def handle_message(self, connection: Connection, message: ClientMessage) -> None:
+        """Route one inbound message: a response, an event or a backup ack."""
+        flags = message.frames[0].flags
+        if flags & IS_EVENT:
+            if flags & BACKUP_EVENT:
+                self._handle_backup_ack(message)
+                return
+            handler = self.event_handlers.get(message.correlation_id)
+            if handler is None:
+                self.dropped_events += 1
+                return
+            try:
+                handler(message)
+            except Exception:
+                _logger.exception("event handler failed for %r", message)
+            return
+        inv = self._pending.get(message.correlation_id)
+        if inv is None:
+            self.dropped_responses += 1
+            return
+        if inv.event is None:  # fire-and-forget
+            del self._pending[message.correlation_id]
+            return
+        inv.acks_expected = message.backup_acks
+        inv.complete(message)
+
+    def _handle_backup_ack(self, message: ClientMessage) -> None:
+        inv = self._pending.get(_source_correlation_id(message))
+        if inv is None:
+            return
+        inv.acks_received += 1
+        if (
+            inv.acks_event is not None
+            and inv.response is not None
+            and inv.acks_received >= inv.acks_expected
+        ):
+            inv.acks_event.set()
+
+    def fail_connection(self, connection: Connection) -> None:
+        """Fail every invocation waiting on *connection* (called when it closes)."""
+        error: BaseException | None = None
+        for correlation_id, inv in list(self._pending.items()):
+            if inv.connection is not connection:
+                continue
+            if inv.event is None:
+                del self._pending[correlation_id]
+                continue
+            if inv.response is not None:
+                continue  # answered; only backup acks were missing
+            if error is None:
+                error = connection.disconnected_error()
+            inv.fail(error)
+
+    def shutdown(self) -> None:
+        """Fail every pending invocation with ClientNotActiveError; refuse new ones."""
+        if self._shutdown_error is None:
+            self._shutdown_error = ClientNotActiveError("Client is shutting down")
+        for inv in list(self._pending.values()):
+            if inv.event is not None:
+                inv.fail(self._shutdown_error)
+        self._pending.clear()
+        self.event_handlers.clear()
+
+
+def _message_type(request: bytearray | bytes) -> int:
+    return int.from_bytes(request[6:10], "little")
+
+
+def _seconds(value: float) -> float:
+    """Config durations: a non-positive or infinite value means no limit."""
+    if value is None or value <= 0 or math.isinf(value):
+        return math.inf
+    return float(value)
+
+
+__all__ = ["Invocation", "InvocationService"]

@@ -1,0 +1,99 @@
+"""The partition table: which member owns which partition."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import TYPE_CHECKING
+
+from .errors import ClientNotAllowedInClusterError
+from .serialization.hash import hash_to_index
+
+if TYPE_CHECKING:
+    from .net.connection import Connection
+    from .serialization.data import Data
+
+_logger = logging.getLogger("hztrio.partition")
+
+
+class PartitionService:
+    """Keeps the partition table the cluster view listener reports.
+
+    All methods are synchronous: the table changes between checkpoints only.
+    """
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._owners: list[uuid.UUID | None] = []
+        self._version = -1
+        self._source: Connection | None = None
+        #: set once the first non-empty table has been applied
+        self.initialized = False
+
+    @property
+    def partition_count(self) -> int:
+        """The number of partitions (0 before the first authentication)."""
+        return self._count
+
+    def get_partition_count(self) -> int:
+        """The number of partitions of the cluster (official client name)."""
+        return self._count
+
+    def get_partition_owner(self, partition_id: int) -> uuid.UUID | None:
+        """The UUID of the member owning *partition_id*, if known."""
+        return self.owner(partition_id)
+
+    def owner(self, partition_id: int) -> uuid.UUID | None:
+        owners = self._owners
+        if 0 <= partition_id < len(owners):
+            return owners[partition_id]
+        return None
+
+    def get_partition_id(self, key_data: Data) -> int:
+        """The partition of a serialized key."""
+        count = self._count
+        if count == 0:
+            return -1
+        return hash_to_index(key_data.get_partition_hash(), count)
+
+    def check_partition_count(self, count: int) -> None:
+        """Record the count an authentication reported; a different count is refused."""
+        if self._count == 0:
+            self._count = count
+            self._owners = [None] * count
+        elif count != self._count:
+            raise ClientNotAllowedInClusterError(
+                f"Client can not work with this cluster because it has a different partition "
+                f"count. Expected partition count: {self._count}, "
+                f"member partition count: {count}"
+            )
+
+    def apply(
+        self, source: Connection, version: int, partitions: list[tuple[uuid.UUID, list[int]]]
+    ) -> bool:
+        """Apply a PartitionsView event; False if it is stale or empty."""
+        if not partitions:
+            return False
+        if source is self._source and version <= self._version:
+            return False
+        owners: list[uuid.UUID | None] = [None] * max(self._count, 1)
+        for member, ids in partitions:
+            for pid in ids:
+                if pid >= len(owners):
+                    owners.extend([None] * (pid + 1 - len(owners)))
+                owners[pid] = member
+        self._owners = owners
+        if self._count == 0:
+            self._count = len(owners)
+        self._version = version
+        self._source = source
+        self.initialized = True
+        _logger.debug("partition table version %d applied", version)
+        return True
+
+    def reset(self) -> None:
+        """Forget the table (the client is now connected to a different cluster)."""
+        self._owners = [None] * self._count
+        self._version = -1
+        self._source = None
+        self.initialized = False

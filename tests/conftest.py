@@ -1,0 +1,58 @@
+"""Shared test configuration.
+
+Async tests are marked ``@pytest.mark.anyio`` (``pytestmark`` per module) and run under every
+backend in ``HZTRIO_TEST_BACKENDS`` (default: ``trio,asyncio``). Real members come from
+:mod:`hztrio.testing.pytest_plugin` (``hazelcast_member``, ``hazelcast_cluster_factory``).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+
+from hztrio import HazelcastClient
+from hztrio.testing import Cluster
+
+BACKENDS = [b.strip() for b in os.environ.get("HZTRIO_TEST_BACKENDS", "trio,asyncio").split(",")]
+
+
+@pytest.fixture(params=BACKENDS)
+def anyio_backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def unique(prefix: str = "test") -> str:
+    """A distributed-object name no other test uses."""
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def client_options(cluster: Cluster, **overrides: Any) -> dict[str, Any]:
+    """Options that connect a client to *cluster* quickly."""
+    options: dict[str, Any] = {
+        "cluster_name": cluster.cluster_name,
+        "cluster_members": cluster.addresses,
+        "cluster_connect_timeout": 30,
+    }
+    options.update(overrides)
+    return options
+
+
+@pytest.fixture
+def client_factory(hazelcast_member: Cluster) -> Callable[..., HazelcastClient]:
+    """Build (not start) a client for the shared member."""
+
+    def make(**overrides: Any) -> HazelcastClient:
+        return HazelcastClient(**client_options(hazelcast_member, **overrides))
+
+    return make
+
+
+@pytest.fixture
+async def client(hazelcast_member: Cluster) -> AsyncIterator[HazelcastClient]:
+    """A started client of the shared member."""
+    async with HazelcastClient(**client_options(hazelcast_member)) as c:
+        yield c
