@@ -251,10 +251,11 @@ def _raise_from_group(group: BaseExceptionGroup[BaseException], body: BaseExcept
         if isinstance(e, KeyboardInterrupt):
             raise KeyboardInterrupt() from group
     if body is not None and any(e is body for e in leaves):
-        reraise(body, BaseExceptionGroup("errors of the client's tasks", internal) if internal else None)
+        reraise(
+            body, BaseExceptionGroup("errors of the client's tasks", internal) if internal else None
+        )
     if len(internal) == 1:
         reraise(internal[0])
     if len(internal) > 1:
         raise HazelcastInternalError("several internal errors; please report") from group
     reraise(leaves[0])
-

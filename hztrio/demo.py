@@ -50,7 +50,9 @@ async def _member(address: str, cluster_name: str) -> AsyncIterator[str]:
     print("Stopped the local member")
 
 
-async def add_personnel(address: str, cluster_name: str, department: str, people: list[str]) -> None:
+async def add_personnel(
+    address: str, cluster_name: str, department: str, people: list[str]
+) -> None:
     """One run of the seed example: a client of its own adds people and prints everybody."""
     async with hztrio.HazelcastClient(
         cluster_name=cluster_name, cluster_members=[address]

@@ -63,7 +63,7 @@ def _source_correlation_id(message: ClientMessage) -> int:
 EventHandler = Callable[[ClientMessage], None]
 
 
-class _RetryNow(Exception):  # noqa: N818 - an internal signal, never raised
+class _RetryNow(Exception):  # an internal signal, never raised
     """Returned by an attempt that found the client reconnected: retry without a pause."""
 
 
@@ -174,7 +174,7 @@ class InvocationService:
         connection: Connection | None = None,
         retryable: bool = False,
         event_handler: EventHandler | None = None,
-        timeout: float | None = None,
+        time_limit: float | None = None,
     ) -> ClientMessage:
         """Send *request* and return its response message.
 
@@ -187,7 +187,7 @@ class InvocationService:
 
         Raises the member's error (a :class:`~hztrio.errors.HazelcastError` subclass) when
         it fails for good, :class:`~hztrio.errors.OperationTimeoutError` after
-        ``invocation_timeout`` (or *timeout*) seconds of trying.
+        ``invocation_timeout`` (or *time_limit*) seconds of trying.
 
         Cancellation: the call stops waiting at once and its pending slot is removed. The
         request may or may not have reached the member, and may or may not take effect.
@@ -195,7 +195,7 @@ class InvocationService:
         if self._shutdown_error is not None:
             raise self._shutdown_error
         inv = Invocation(request, partition_id, uuid, connection, retryable, event_handler)
-        limit = self._timeout if timeout is None else timeout
+        limit = self._timeout if time_limit is None else time_limit
         with anyio.move_on_after(limit) as scope:
             return await self._run(inv)
         assert scope.cancelled_caught
@@ -219,7 +219,9 @@ class InvocationService:
             if not self._should_retry(inv, error):
                 raise error
             inv.error = error
-            _logger.debug("retrying message type 0x%06x after %r", _message_type(inv.request), error)
+            _logger.debug(
+                "retrying message type 0x%06x after %r", _message_type(inv.request), error
+            )
             # a fresh buffer: the previous one may still sit in a dead connection's queue
             inv.request = bytearray(inv.request)
             await anyio.sleep(self._retry_pause)

@@ -12,7 +12,7 @@ from typing import Any
 _logger = logging.getLogger("hztrio.lifecycle")
 
 
-class LifecycleState(str, enum.Enum):
+class LifecycleState(enum.StrEnum):
     """The states a client goes through, in the order of a normal life."""
 
     STARTING = "STARTING"

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import anyio
 import pytest
 
 from hztrio import HazelcastClient
@@ -23,6 +24,20 @@ BACKENDS = [b.strip() for b in os.environ.get("HZTRIO_TEST_BACKENDS", "trio,asyn
 @pytest.fixture(params=BACKENDS)
 def anyio_backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
+
+
+async def wait_until(
+    predicate: Callable[[], object], *, within: float = 10.0, interval: float = 0.05
+) -> None:
+    """Wait until *predicate()* is true, failing with ``TimeoutError`` after *within* s.
+
+    For conditions outside the client (member logs, sockets) that no event announces.
+    """
+    with anyio.fail_after(within):
+        while True:
+            if predicate():
+                return
+            await anyio.sleep(interval)
 
 
 def unique(prefix: str = "test") -> str:

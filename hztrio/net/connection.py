@@ -16,14 +16,19 @@ from __future__ import annotations
 import logging
 import socket
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import anyio
 import anyio.abc
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from ..errors import HazelcastError, ProtocolError, TargetDisconnectedError
-from ..protocol.frame import DEFAULT_MAX_MESSAGE_SIZE, ClientMessage, MessageReader, ProtocolViolation
+from ..protocol.frame import (
+    DEFAULT_MAX_MESSAGE_SIZE,
+    ClientMessage,
+    MessageReader,
+    ProtocolViolation,
+)
 
 if TYPE_CHECKING:
     import uuid
@@ -137,7 +142,9 @@ class Connection:
 
     # -- lifetime ---------------------------------------------------------------------------
 
-    async def run(self, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+    async def run(
+        self, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED
+    ) -> None:
         """Run the reader and the writer until the connection closes.
 
         Calls ``task_status.started()`` at once (the socket is already open). Returns normally
@@ -238,7 +245,7 @@ class Connection:
                 # A cancelled or failed send may have written part of a frame: the
                 # connection is never reused after that (close() below, or the scope's
                 # cancellation that only happens when we are closing anyway).
-                await send(data)
+                await send(cast(bytes, data))  # bytearray is fine: not mutated after
                 self.last_write_time = anyio.current_time()
                 self.messages_sent += count
                 self.bytes_sent += size

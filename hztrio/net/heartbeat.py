@@ -22,11 +22,11 @@ async def run_heartbeat(
     connections: ConnectionManager,
     invocations: InvocationService,
     interval: float,
-    timeout: float,
+    silence_limit: float,
 ) -> None:
     """Look at every open connection at least once a second (or every *interval*).
 
-    A connection that has received nothing for *timeout* seconds is closed (its waiting
+    A connection that has received nothing for *silence_limit* seconds is closed (its waiting
     invocations then fail with :class:`TargetDisconnectedError` and follow the retry rules);
     one that has sent nothing for *interval* seconds gets a ``Client.Ping`` so that the
     member — and this check — keep seeing traffic. Runs until cancelled.
@@ -36,7 +36,7 @@ async def run_heartbeat(
         await anyio.sleep(period)
         now = anyio.current_time()
         for connection in connections.all_connections():
-            if now - connection.last_read_time > timeout:
+            if now - connection.last_read_time > silence_limit:
                 connection.close(
                     "heartbeat timed out",
                     TargetDisconnectedError(

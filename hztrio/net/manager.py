@@ -73,7 +73,7 @@ ConnectionObserver = Callable[[Connection], None]
 
 
 class WaitStrategy:
-    """The connection-retry backoff of seed §6.1: initial, ×multiplier, capped, jittered."""
+    """The connection-retry backoff of seed §6.1: initial, times multiplier, capped, jittered."""
 
     def __init__(
         self,
@@ -87,9 +87,7 @@ class WaitStrategy:
         self._max = maximum
         self._multiplier = multiplier
         self._jitter = jitter
-        self._timeout = (
-            math.inf if cluster_connect_timeout < 0 else float(cluster_connect_timeout)
-        )
+        self._timeout = math.inf if cluster_connect_timeout < 0 else float(cluster_connect_timeout)
         self._backoff = initial
         self._start = 0.0
         self.attempt = 0
@@ -238,7 +236,9 @@ class ConnectionManager:
 
     # -- the task ---------------------------------------------------------------------------
 
-    async def run(self, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+    async def run(
+        self, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED
+    ) -> None:
         """Connect to the cluster and keep the connections up until cancelled.
 
         ``task_status.started()`` is called once the first connection is authenticated
@@ -276,9 +276,8 @@ class ConnectionManager:
         assert self._tg is not None
         while True:
             self._wakeup = anyio.Event()
-            if not self.active:
-                if not await self._reconnect():
-                    return
+            if not self.active and not await self._reconnect():
+                return
             if self._view_connection is None and not self._view_registering:
                 self._start_view_registration()
             if self._smart:
@@ -368,8 +367,7 @@ class ConnectionManager:
         elapsed = self._config.cluster_connect_timeout
         if auth_failure is not None:
             error: HazelcastError = type(auth_failure)(
-                f"Unable to connect to cluster {cluster!r} within {elapsed} s: "
-                f"{auth_failure}"
+                f"Unable to connect to cluster {cluster!r} within {elapsed} s: {auth_failure}"
             )
         else:
             addresses = ", ".join(str(a) for a in tried)
@@ -401,7 +399,7 @@ class ConnectionManager:
             response = await self._invocations.invoke(
                 self._authentication_request(),
                 connection=connection,
-                timeout=self._connect_timeout,
+                time_limit=self._connect_timeout,
             )
             self._authenticated(connection, _AUTH.decode_response(response))
         except BaseException:

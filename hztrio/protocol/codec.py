@@ -259,9 +259,7 @@ def _fixed_list(element: FixedType) -> VarType:
 
         def decode(frames: Frames, i: int) -> tuple[list[Any], int]:
             content = frames[i].content
-            return [
-                uuid_from_parts(*parts) for parts in _UUID_STRUCT.iter_unpack(content)
-            ], i + 1
+            return [uuid_from_parts(*parts) for parts in _UUID_STRUCT.iter_unpack(content)], i + 1
 
     else:
         fmt = element.fmt
@@ -281,7 +279,7 @@ def _fixed_list(element: FixedType) -> VarType:
     return result
 
 
-def list_of(element: FixedType | VarType) -> VarType:
+def list_of(element: FixedType | VarType | CustomType) -> VarType:
     """``List_X``: packed into one frame for fixed-size X, else BEGIN, elements, END."""
     if isinstance(element, FixedType):
         return _fixed_list(element)
@@ -305,7 +303,7 @@ def list_of(element: FixedType | VarType) -> VarType:
     return VarType(f"List_{element.name}", encode, decode)
 
 
-def listcn_of(element: VarType) -> VarType:
+def listcn_of(element: VarType | CustomType) -> VarType:
     """``ListCN_X``: like ``List_X`` but elements may be null (NULL frames)."""
     enc = element.encode
     dec = element.decode
@@ -336,7 +334,9 @@ def listcn_of(element: VarType) -> VarType:
     return VarType(f"ListCN_{element.name}", encode, decode)
 
 
-def entry_list(key: FixedType | VarType, value: FixedType | VarType) -> VarType:
+def entry_list(
+    key: FixedType | VarType | CustomType, value: FixedType | VarType | CustomType
+) -> VarType:
     """``EntryList_K_V`` as a list of ``(k, v)`` pairs.
 
     Both fixed: one frame of packed pairs. Both variable: BEGIN, k0, v0, k1, v1, …, END.
@@ -403,7 +403,7 @@ def entry_list(key: FixedType | VarType, value: FixedType | VarType) -> VarType:
     return VarType(f"EntryList_{key.name}_{value.name}", encode, decode)
 
 
-def map_of(key: VarType, value: VarType) -> VarType:
+def map_of(key: VarType | CustomType, value: VarType | CustomType) -> VarType:
     """``Map_K_V``: the wire form of an entry list, as a ``dict``."""
     pairs = entry_list(key, value)
     pairs_encode = pairs.encode
@@ -579,6 +579,11 @@ def _emit_var_decode(
         sb.add(indent, f"{v}, i = {fn}(frames, i)")
 
 
+def _fixed_size(p: P) -> int:
+    assert isinstance(p.type, FixedType)
+    return p.type.size
+
+
 def _is_newer(p: P, base: str) -> bool:
     return p.since is not None and _version(p.since) > _version(base)
 
@@ -607,7 +612,7 @@ def _emit_fixed_decode(
                     indent,
                     f"v_{p.name} = _uuid_from_parts(_n_{p.name}, _m_{p.name}, _l_{p.name})",
                 )
-    pos = offset + sum(p.type.size for p in core)  # type: ignore[union-attr]
+    pos = offset + sum(_fixed_size(p) for p in core)
     for p in newer:
         t: FixedType = p.type  # type: ignore[assignment]
         st = struct.Struct("<" + t.fmt)
@@ -746,7 +751,7 @@ def add_flags(buf: bytearray, flags: int) -> None:
 def _result_type(codec: str, part: str, params: Sequence[P]) -> type | None:
     if len(params) < 2:
         return None
-    return namedtuple(f"{codec}_{part}".replace(".", "_"), [p.name for p in params])  # type: ignore[misc]
+    return namedtuple(f"{codec}_{part}".replace(".", "_"), [p.name for p in params])
 
 
 class Codec:
@@ -841,9 +846,7 @@ class Codec:
             sb.add(1, f"return {values[0]}")
         else:
             sb.add(1, "return None")
-        fn: Callable[[ClientMessage], Any] = sb.compile(
-            fn_name, f"<codec {self.name}.{fn_name}>"
-        )
+        fn: Callable[[ClientMessage], Any] = sb.compile(fn_name, f"<codec {self.name}.{fn_name}>")
         return fn
 
     # -- client side ----------------------------------------------------------------------

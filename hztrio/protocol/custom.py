@@ -131,4 +131,3 @@ BY_NAME: Final[dict[str, CustomType]] = {
         SIMPLE_ENTRY_VIEW,
     )
 }
-

@@ -221,7 +221,9 @@ class MessageReader:
 
     def _check_fragment_size(self) -> None:
         total = sum(
-            len(f.content) + FRAME_HEADER_SIZE for frames in self._fragments.values() for f in frames
+            len(f.content) + FRAME_HEADER_SIZE
+            for frames in self._fragments.values()
+            for f in frames
         )
         if total > self._max_message_size:
             raise ProtocolViolation(

@@ -199,7 +199,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         to_object = self._to_object
         return [(to_object(k), to_object(v)) for k, v in _entries_response(response)]
 
-    async def put_all(self, map: Mapping[KeyType, ValueType]) -> None:  # noqa: A002
+    async def put_all(self, map: Mapping[KeyType, ValueType]) -> None:
         """Set every entry of *map*: one request per partition, all sent concurrently.
 
         Not atomic: if it fails, some entries may have been written.

@@ -19,7 +19,7 @@ from hztrio.errors import (
     OperationTimeoutError,
 )
 from hztrio.testing import Cluster
-from tests.conftest import client_options, unique
+from tests.conftest import client_options, unique, wait_until
 
 pytestmark = pytest.mark.anyio
 
@@ -103,7 +103,9 @@ async def test_ttl_expires_entries(client: HazelcastClient) -> None:
     await m.set("forever", "v", ttl=0)
     assert await m.get("k") == "v"
     with anyio.fail_after(10):
-        while await m.get("k") is not None:
+        while True:
+            if await m.get("k") is None:
+                break
             await anyio.sleep(0.2)
     assert await m.get("forever") == "v"
 
@@ -187,9 +189,9 @@ async def test_labels_and_client_name_reach_the_member(
         assert client.name == "named-client"
         m = await client.get_map(unique("labels"))
         await m.put(1, 1)
-        with anyio.fail_after(20):
-            while "named-client" not in hazelcast_member.members[0].read_log():
-                await anyio.sleep(0.2)
+        await wait_until(
+            lambda: "named-client" in hazelcast_member.members[0].read_log(), within=20
+        )
 
 
 # -- cancellation and timeouts --------------------------------------------------------------
@@ -263,9 +265,7 @@ async def _assert_nothing_left(client: HazelcastClient, member: Cluster, tasks_b
     assert client._connections.all_connections() == []
     assert client._invocations.pending_count == 0
     gc.collect()
-    with anyio.fail_after(5):
-        while _established_to(ports):
-            await anyio.sleep(0.05)
+    await wait_until(lambda: not _established_to(ports), within=5)
     assert len(anyio.get_running_tasks()) == tasks_before
 
 

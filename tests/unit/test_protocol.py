@@ -299,10 +299,13 @@ def test_composite_types_round_trip() -> None:
 
 
 def test_custom_type_skips_unknown_newer_fields() -> None:
-    newer = CustomType("Pt", [P("x", INT), P("name", STRING), P("extra", STRING, since="2.9")], dict)
+    newer = CustomType(
+        "Pt", [P("x", INT), P("name", STRING), P("extra", STRING, since="2.9")], dict
+    )
     older = CustomType("Pt", [P("x", INT), P("name", STRING)], dict)
     codec_new = Codec("T.x", 0x7F0200, request=[P("p", newer), P("after", STRING)])
     codec_old = Codec("T.x", 0x7F0200, request=[P("p", older), P("after", STRING)])
+
     class Obj(dict):  # type: ignore[type-arg]
         def __getattr__(self, item: str) -> object:
             return self[item]
@@ -310,7 +313,9 @@ def test_custom_type_skips_unknown_newer_fields() -> None:
     buf = codec_new.encode_request(Obj(x=1, name="n", extra="e"), "after")
     p, after = codec_old.decode_request(parse_message(buf))
     assert p == {"x": 1, "name": "n"} and after == "after"
-    p, after = codec_new.decode_request(parse_message(codec_old.encode_request(Obj(x=2, name="m"), "z")))
+    p, after = codec_new.decode_request(
+        parse_message(codec_old.encode_request(Obj(x=2, name="m"), "z"))
+    )
     assert p == {"x": 2, "name": "m", "extra": None} and after == "z"
 
 
