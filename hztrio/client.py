@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import logging.config
 import uuid
 from types import TracebackType
 from typing import Any, TypeVar
@@ -66,6 +67,7 @@ class HazelcastClient:
     def __init__(self, **options: Any) -> None:
         config = Config.from_kwargs(**options)
         self.config = config
+        _apply_logging_options(config)
         self._id = next(_client_ids)
         self.name = config.client_name or f"hz.client_{self._id}"
         self._uuid = uuid.uuid4()
@@ -240,6 +242,14 @@ class HazelcastClient:
             raise ClientNotActiveError()
         if self._state == _NEW:
             raise ClientNotActiveError("Client is not started: use `async with HazelcastClient()`")
+
+
+def _apply_logging_options(config: Config) -> None:
+    """``logging_config`` (a dictConfig dict) wins; else ``logging_level`` on our logger."""
+    if config.logging_config is not None:
+        logging.config.dictConfig(dict(config.logging_config))
+    else:
+        logging.getLogger("hztrio").setLevel(config.logging_level)
 
 
 def _raise_from_group(group: BaseExceptionGroup[BaseException], body: BaseException | None) -> None:

@@ -186,9 +186,6 @@ UNSUPPORTED_OPTIONS: frozenset[str] = frozenset(
         "global_serializer",
         "membership_listeners",
         "use_public_ip",
-        "socket_options",
-        "logging_level",
-        "logging_config",
     }
 )
 """Options this version of hztrio accepts only with their default value.

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, cast
 
 import anyio
@@ -64,6 +64,7 @@ class Connection:
         on_close: Callable[[Connection], None],
         *,
         max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+        socket_options: Sequence[tuple[int, int, int | bytes]] = (),
     ) -> None:
         self.connection_id = connection_id
         self.remote_address = remote_address
@@ -96,6 +97,11 @@ class Connection:
         except (OSError, anyio.TypedAttributeLookupError):  # pragma: no cover - exotic streams
             local = None
         self.local_address = local
+        if socket_options:
+            # the user's options: an invalid one fails this connection attempt, visibly
+            raw = stream.extra(anyio.abc.SocketAttribute.raw_socket)
+            for level, option, value in socket_options:
+                raw.setsockopt(level, option, value)
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "alive"

@@ -391,6 +391,7 @@ class ConnectionManager:
             address,
             self._invocations.handle_message,
             self._connection_closed,
+            socket_options=self._config.socket_options,
         )
         self._all.add(connection)
         connection.send_nowait(b"CP2")
