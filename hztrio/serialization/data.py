@@ -1,0 +1,74 @@
+"""``Data``: the serialized form of an object, as it travels in client messages."""
+
+from __future__ import annotations
+
+import struct
+from typing import Final
+
+from ..errors import HazelcastSerializationError
+from .constants import CONSTANT_TYPE_NULL, DATA_OFFSET
+from .hash import DEFAULT_MURMUR_SEED, _murmur
+
+__all__ = ["Data"]
+
+_unpack_be_int: Final = struct.Struct(">i").unpack_from
+
+
+class Data(bytes):
+    """The serialized form of an object: ``bytes`` laid out as Hazelcast's ``HeapData``.
+
+    ========  =============================================  ==================
+    bytes     content                                        byte order
+    ========  =============================================  ==================
+    0..3      partition hash (0: none, hash the payload)     big-endian, always
+    4..7      serializer type id                             big-endian, always
+    8..       serializer payload                             the configured one
+    ========  =============================================  ==================
+
+    ``Data`` *is* ``bytes`` (compares, hashes and slices like the same bytes), so codecs copy
+    it into frames as they are; only the serialization service creates it. The empty ``Data``
+    stands for ``None`` (type id 0), as in Java.
+    """
+
+    __slots__ = ()
+
+    def get_type(self) -> int:
+        """The serializer type id (0, the null type, for an empty Data)."""
+        if not self:
+            return CONSTANT_TYPE_NULL
+        try:
+            type_id: int = _unpack_be_int(self, 4)[0]
+        except struct.error:
+            raise HazelcastSerializationError(
+                f"corrupt Data: {len(self)} bytes is shorter than the 8-byte header"
+            ) from None
+        return type_id
+
+    def has_partition_hash(self) -> bool:
+        """True if the header carries a partition hash (the object had a partition key)."""
+        return len(self) >= DATA_OFFSET and _unpack_be_int(self, 0)[0] != 0
+
+    def get_partition_hash(self) -> int:
+        """The hash that decides the partition of this Data, a signed int32.
+
+        It is the header's partition hash if that is non-zero, else MurmurHash3_x86_32 of the
+        payload (``self[8:]``) with Hazelcast's seed, as Java's ``HeapData``.
+        """
+        size = len(self)
+        if size >= DATA_OFFSET:
+            h: int = _unpack_be_int(self, 0)[0]
+            if h:
+                return h
+            return _murmur(self, DATA_OFFSET, size - DATA_OFFSET, DEFAULT_MURMUR_SEED)
+        return _murmur(self, DATA_OFFSET, 0, DEFAULT_MURMUR_SEED)
+
+    def total_size(self) -> int:
+        """The size in bytes, header included."""
+        return len(self)
+
+    def data_size(self) -> int:
+        """The size of the payload in bytes (without the 8-byte header)."""
+        return max(len(self) - DATA_OFFSET, 0)
+
+    def __repr__(self) -> str:
+        return f"Data({bytes(self)!r})"

@@ -1,0 +1,645 @@
+"""``SerializationService``: Python objects to :class:`~.data.Data` and back.
+
+Serializers are found by the exact Python type of the object first (a dict lookup), then, for
+a subclass, by the nearest registered type in its MRO (cached). Serialized forms are read by
+the type id in their header.
+
+Top-level values of the common types have *fast paths*: one function per type that packs the
+header and the payload with a precompiled :class:`struct.Struct` (``to_data``), or unpacks
+them (``to_object``), without creating a stream. They produce exactly the bytes the generic
+serializers (:mod:`.serializers`) produce, which are used for nested values and for every other
+type.
+
+Errors: anything that cannot be serialized or deserialized raises
+:class:`~hztrio.errors.HazelcastSerializationError` (with the original exception as
+``__cause__``); no ``struct.error``, ``IndexError`` or ``UnicodeError`` escapes.
+"""
+
+from __future__ import annotations
+
+import struct
+import uuid
+from collections.abc import Callable
+from typing import Any, Final
+
+from ..config import IntType
+from ..core import HazelcastJsonValue
+from ..errors import HazelcastError, HazelcastSerializationError
+from . import constants as c
+from .api import StreamSerializer
+from .data import Data
+from .input import ObjectDataInput
+from .output import ObjectDataOutput
+from .serializers import (
+    BUILTIN_SERIALIZERS,
+    INT_TYPE_RANGES,
+    ArrayListSerializer,
+    BigIntegerSerializer,
+    BooleanSerializer,
+    ByteArraySerializer,
+    ByteSerializer,
+    DoubleSerializer,
+    HazelcastJsonValueSerializer,
+    IntegerSerializer,
+    LongSerializer,
+    NoneSerializer,
+    ShortSerializer,
+    StringSerializer,
+    UuidSerializer,
+    big_integer_bytes,
+    big_integer_from_bytes,
+    int_out_of_range,
+)
+
+__all__ = ["SerializationService"]
+
+_Encoder = Callable[[Any], "Data | None"]
+_Decoder = Callable[[Any], Any]
+
+_header: Final = struct.Struct(">ii").pack
+_NoneType: Final = type(None)
+
+_TYPE_NAMES: Final[dict[int, str]] = {
+    c.CONSTANT_TYPE_PORTABLE: "Portable",
+    c.CONSTANT_TYPE_DATA_SERIALIZABLE: "IdentifiedDataSerializable",
+    -22: "AbstractMap.SimpleEntry",
+    -23: "AbstractMap.SimpleImmutableEntry",
+    c.JAVA_DEFAULT_TYPE_CLASS: "java.lang.Class",
+    -25: "java.util.Date",
+    c.JAVA_DEFAULT_TYPE_BIG_DECIMAL: "java.math.BigDecimal",
+    -32: "java.util.HashMap",
+    -33: "java.util.concurrent.ConcurrentSkipListMap",
+    -34: "java.util.concurrent.ConcurrentHashMap",
+    -35: "java.util.LinkedHashMap",
+    -36: "java.util.TreeMap",
+    -37: "java.util.HashSet",
+    -38: "java.util.TreeSet",
+    -39: "java.util.LinkedHashSet",
+    -40: "java.util.concurrent.CopyOnWriteArraySet",
+    -41: "java.util.concurrent.ConcurrentSkipListSet",
+    -50: "java.util.Optional",
+    c.JAVA_DEFAULT_TYPE_LOCAL_DATE: "java.time.LocalDate",
+    c.JAVA_DEFAULT_TYPE_LOCAL_TIME: "java.time.LocalTime",
+    c.JAVA_DEFAULT_TYPE_LOCAL_DATE_TIME: "java.time.LocalDateTime",
+    c.JAVA_DEFAULT_TYPE_OFFSET_DATE_TIME: "java.time.OffsetDateTime",
+    c.TYPE_COMPACT: "Compact",
+    c.TYPE_COMPACT_WITH_SCHEMA: "Compact with schema",
+    c.JAVA_DEFAULT_TYPE_SERIALIZABLE: "Java Serializable",
+    c.JAVA_DEFAULT_TYPE_EXTERNALIZABLE: "Java Externalizable",
+    c.PYTHON_TYPE_PICKLE: "Python pickle",
+}
+
+
+def _type_name(cls: type) -> str:
+    module = cls.__module__
+    return cls.__qualname__ if module == "builtins" else f"{module}.{cls.__qualname__}"
+
+
+def _type_key(type_id: int) -> bytes:
+    """The 4 header bytes that carry ``type_id`` (the fast decoders' key)."""
+    return type_id.to_bytes(4, "big", signed=True)
+
+
+def _truncated(needed: int, size: int) -> HazelcastSerializationError:
+    return HazelcastSerializationError(
+        f"truncated data: the payload needs {needed} bytes but the Data has {size}"
+    )
+
+
+def _negative_length(length: int) -> HazelcastSerializationError:
+    return HazelcastSerializationError(f"corrupt data: negative length {length}")
+
+
+def _fast_encoders(prefix: str, int_type: IntType) -> dict[type, _Encoder]:
+    """The top-level encoders of the exact built-in types, for one payload byte order."""
+    pack_len = struct.Struct(prefix + "8si").pack
+    pack_byte = struct.Struct(prefix + "8sb").pack
+    pack_short = struct.Struct(prefix + "8sh").pack
+    pack_int = struct.Struct(prefix + "8si").pack
+    pack_long = struct.Struct(prefix + "8sq").pack
+    pack_double = struct.Struct(prefix + "8sd").pack
+    pack_uuid = struct.Struct(prefix + "8sQQ").pack
+    h_byte = _header(0, c.CONSTANT_TYPE_BYTE)
+    h_short = _header(0, c.CONSTANT_TYPE_SHORT)
+    h_int = _header(0, c.CONSTANT_TYPE_INTEGER)
+    h_long = _header(0, c.CONSTANT_TYPE_LONG)
+    h_big = _header(0, c.JAVA_DEFAULT_TYPE_BIG_INTEGER)
+    h_double = _header(0, c.CONSTANT_TYPE_DOUBLE)
+    h_string = _header(0, c.CONSTANT_TYPE_STRING)
+    h_bytes = _header(0, c.CONSTANT_TYPE_BYTE_ARRAY)
+    h_uuid = _header(0, c.CONSTANT_TYPE_UUID)
+    h_json = _header(0, c.JAVASCRIPT_JSON_SERIALIZATION_TYPE)
+    true = Data(_header(0, c.CONSTANT_TYPE_BOOLEAN) + b"\x01")
+    false = Data(_header(0, c.CONSTANT_TYPE_BOOLEAN) + b"\x00")
+
+    def enc_none(obj: None) -> None:
+        return None
+
+    def enc_data(obj: Data) -> Data:
+        return obj
+
+    def enc_bool(obj: bool) -> Data:
+        return true if obj else false
+
+    def enc_str(obj: str) -> Data:
+        raw = obj.encode()
+        return Data(pack_len(h_string, len(raw)) + raw)
+
+    def enc_bytes(obj: bytes | bytearray) -> Data:
+        return Data(pack_len(h_bytes, len(obj)) + obj)
+
+    def enc_float(obj: float) -> Data:
+        return Data(pack_double(h_double, obj))
+
+    def enc_uuid(obj: uuid.UUID) -> Data:
+        value = obj.int
+        return Data(pack_uuid(h_uuid, value >> 64, value & 0xFFFFFFFFFFFFFFFF))
+
+    def enc_json(obj: HazelcastJsonValue) -> Data:
+        raw = obj.to_string().encode()
+        return Data(pack_len(h_json, len(raw)) + raw)
+
+    def enc_byte(obj: int) -> Data:
+        return Data(pack_byte(h_byte, obj))
+
+    def enc_short(obj: int) -> Data:
+        return Data(pack_short(h_short, obj))
+
+    def enc_int(obj: int) -> Data:
+        return Data(pack_int(h_int, obj))
+
+    def enc_long(obj: int) -> Data:
+        return Data(pack_long(h_long, obj))
+
+    def enc_big(obj: int) -> Data:
+        raw = big_integer_bytes(obj)
+        return Data(pack_len(h_big, len(raw)) + raw)
+
+    def enc_var(obj: int) -> Data:
+        if -0x80 <= obj <= 0x7F:
+            return Data(pack_byte(h_byte, obj))
+        if -0x8000 <= obj <= 0x7FFF:
+            return Data(pack_short(h_short, obj))
+        if -0x80000000 <= obj <= 0x7FFFFFFF:
+            return Data(pack_int(h_int, obj))
+        if -0x8000000000000000 <= obj <= 0x7FFFFFFFFFFFFFFF:
+            return Data(pack_long(h_long, obj))
+        return enc_big(obj)
+
+    enc_ints: dict[IntType, _Encoder] = {
+        IntType.VAR: enc_var,
+        IntType.BYTE: enc_byte,
+        IntType.SHORT: enc_short,
+        IntType.INT: enc_int,
+        IntType.LONG: enc_long,
+        IntType.BIG_INT: enc_big,
+    }
+    return {
+        _NoneType: enc_none,
+        Data: enc_data,
+        bool: enc_bool,
+        int: enc_ints[int_type],
+        float: enc_float,
+        str: enc_str,
+        bytes: enc_bytes,
+        bytearray: enc_bytes,
+        uuid.UUID: enc_uuid,
+        HazelcastJsonValue: enc_json,
+    }
+
+
+def _fast_decoders(prefix: str) -> dict[bytes, _Decoder]:
+    """The top-level decoders of the common type ids, for one payload byte order.
+
+    They take the whole Data as ``bytes`` and may raise anything on a corrupt one;
+    ``to_object`` turns that into HazelcastSerializationError.
+    """
+    unpack_byte = struct.Struct(prefix + "b").unpack_from
+    unpack_char = struct.Struct(prefix + "H").unpack_from
+    unpack_short = struct.Struct(prefix + "h").unpack_from
+    unpack_int = struct.Struct(prefix + "i").unpack_from
+    unpack_long = struct.Struct(prefix + "q").unpack_from
+    unpack_float = struct.Struct(prefix + "f").unpack_from
+    unpack_double = struct.Struct(prefix + "d").unpack_from
+    unpack_uuid = struct.Struct(prefix + "QQ").unpack_from
+
+    def payload(data: bytes) -> bytes | None:
+        """The int32-length-prefixed bytes at offset 8 (None for length -1), checked."""
+        length: int = unpack_int(data, 8)[0]
+        if length < 0:
+            if length == c.NULL_ARRAY_LENGTH:
+                return None
+            raise _negative_length(length)
+        end = 12 + length
+        if end > len(data):
+            raise _truncated(end, len(data))
+        return data[12:end]
+
+    def dec_none(data: bytes) -> None:
+        return None
+
+    def dec_bool(data: bytes) -> bool:
+        return bool(unpack_byte(data, 8)[0])
+
+    def dec_byte(data: bytes) -> int:
+        value: int = unpack_byte(data, 8)[0]
+        return value
+
+    def dec_char(data: bytes) -> str:
+        return chr(unpack_char(data, 8)[0])
+
+    def dec_short(data: bytes) -> int:
+        value: int = unpack_short(data, 8)[0]
+        return value
+
+    def dec_int(data: bytes) -> int:
+        value: int = unpack_int(data, 8)[0]
+        return value
+
+    def dec_long(data: bytes) -> int:
+        value: int = unpack_long(data, 8)[0]
+        return value
+
+    def dec_float(data: bytes) -> float:
+        value: float = unpack_float(data, 8)[0]
+        return value
+
+    def dec_double(data: bytes) -> float:
+        value: float = unpack_double(data, 8)[0]
+        return value
+
+    def dec_str(data: bytes) -> str | None:
+        length: int = unpack_int(data, 8)[0]
+        if length < 0:
+            if length == c.NULL_ARRAY_LENGTH:
+                return None
+            raise _negative_length(length)
+        end = 12 + length
+        if end > len(data):
+            raise _truncated(end, len(data))
+        return data[12:end].decode()
+
+    def dec_bytes(data: bytes) -> bytes | None:
+        raw = payload(data)
+        return None if raw is None else bytes(raw)
+
+    def dec_big(data: bytes) -> int:
+        raw = payload(data)
+        if raw is None:
+            raise HazelcastSerializationError("corrupt data: a BigInteger cannot be null")
+        return big_integer_from_bytes(raw)
+
+    def dec_uuid(data: bytes) -> uuid.UUID:
+        msb, lsb = unpack_uuid(data, 8)
+        return uuid.UUID(int=(msb << 64) | lsb)
+
+    def dec_json(data: bytes) -> HazelcastJsonValue:
+        text = dec_str(data)
+        if text is None:
+            raise HazelcastSerializationError("corrupt data: a HazelcastJsonValue cannot be null")
+        return HazelcastJsonValue(text)
+
+    return {
+        _type_key(c.CONSTANT_TYPE_NULL): dec_none,
+        _type_key(c.CONSTANT_TYPE_BOOLEAN): dec_bool,
+        _type_key(c.CONSTANT_TYPE_BYTE): dec_byte,
+        _type_key(c.CONSTANT_TYPE_CHAR): dec_char,
+        _type_key(c.CONSTANT_TYPE_SHORT): dec_short,
+        _type_key(c.CONSTANT_TYPE_INTEGER): dec_int,
+        _type_key(c.CONSTANT_TYPE_LONG): dec_long,
+        _type_key(c.CONSTANT_TYPE_FLOAT): dec_float,
+        _type_key(c.CONSTANT_TYPE_DOUBLE): dec_double,
+        _type_key(c.CONSTANT_TYPE_STRING): dec_str,
+        _type_key(c.CONSTANT_TYPE_BYTE_ARRAY): dec_bytes,
+        _type_key(c.CONSTANT_TYPE_UUID): dec_uuid,
+        _type_key(c.JAVA_DEFAULT_TYPE_BIG_INTEGER): dec_big,
+        _type_key(c.JAVASCRIPT_JSON_SERIALIZATION_TYPE): dec_json,
+    }
+
+
+class SerializationService:
+    """Turns Python objects into :class:`~.data.Data` and back.
+
+    Built-in mapping (Python → Java type, type id):
+
+    ======================  ======================================  =========================
+    Python                  Java                                    read back as
+    ======================  ======================================  =========================
+    ``None``                null (0)                                ``None``
+    ``bool``                Boolean (-4)                            ``bool``
+    ``int``                 per ``default_int_type``: Byte (-3),    ``int``
+                            Short (-6), Integer (-7, the default),
+                            Long (-8), BigInteger (-26); ``VAR``:
+                            the smallest that holds the value
+    ``float``               Double (-10)                            ``float``
+    ``str``                 String (-11)                            ``str``
+    ``bytes``/``bytearray`` byte[] (-12)                            ``bytes``
+    ``uuid.UUID``           UUID (-21)                              ``uuid.UUID``
+    ``list``                ArrayList (-29)                         ``list``
+    HazelcastJsonValue      JSON (-130)                             HazelcastJsonValue
+    ======================  ======================================  =========================
+
+    Also read: Float (-9) as ``float``, Char (-5) as ``str``, the primitive and String arrays
+    (-13..-20) as lists (byte[] as ``bytes``), Object[] (-28), LinkedList (-30) and
+    CopyOnWriteArrayList (-31) as lists. A subclass of a supported type (an ``IntEnum``, a
+    ``str`` subclass…) is written as its base type and read back as the base type.
+
+    Note that an ``int`` key written as Integer and the same number written by Java as a
+    ``Long`` are different keys, in different partitions: pick ``default_int_type`` to match
+    the Java side. An ``int`` that the configured type cannot hold raises
+    :class:`~hztrio.errors.HazelcastSerializationError`; nothing is pickled.
+
+    Args:
+        default_int_type: which Java type a Python ``int`` becomes.
+        is_big_endian: byte order of the payloads (must match the members'; the 8-byte header
+            is big-endian regardless).
+    """
+
+    def __init__(
+        self, *, default_int_type: IntType = IntType.INT, is_big_endian: bool = True
+    ) -> None:
+        self._int_type = IntType(default_int_type)
+        self._big_endian = bool(is_big_endian)
+        prefix = ">" if self._big_endian else "<"
+
+        self._by_id: dict[int, StreamSerializer[Any]] = {}
+        self._by_type: dict[type, StreamSerializer[Any]] = {}
+        # type -> the type in its MRO whose serializer it uses (int: chosen by value)
+        self._resolved: dict[type, type | None] = {}
+        for cls in BUILTIN_SERIALIZERS:
+            serializer = cls()
+            self._by_id[serializer.get_type_id()] = serializer
+
+        self._list_serializer = self._by_id[c.JAVA_DEFAULT_TYPE_ARRAY_LIST]
+        for py_type, serializer_cls in (
+            (_NoneType, NoneSerializer),
+            (bool, BooleanSerializer),
+            (float, DoubleSerializer),
+            (str, StringSerializer),
+            (bytes, ByteArraySerializer),
+            (bytearray, ByteArraySerializer),
+            (uuid.UUID, UuidSerializer),
+            (list, ArrayListSerializer),
+            (HazelcastJsonValue, HazelcastJsonValueSerializer),
+        ):
+            self._by_type[py_type] = self._by_id[serializer_cls.type_id]
+        self._builtin_types = frozenset(self._by_type) | {int, Data}
+
+        int_serializers = {
+            IntType.BYTE: self._by_id[ByteSerializer.type_id],
+            IntType.SHORT: self._by_id[ShortSerializer.type_id],
+            IntType.INT: self._by_id[IntegerSerializer.type_id],
+            IntType.LONG: self._by_id[LongSerializer.type_id],
+            IntType.BIG_INT: self._by_id[BigIntegerSerializer.type_id],
+        }
+        # VAR: (low, high, serializer) from the smallest type up; BigInteger for the rest
+        self._var_int_serializers = tuple(
+            (low, high, int_serializers[int_type])
+            for int_type, (low, high, _) in INT_TYPE_RANGES.items()
+        )
+        self._big_int_serializer = int_serializers[IntType.BIG_INT]
+        self._int_serializer = int_serializers.get(self._int_type)  # None for VAR
+
+        self._base_encoders = _fast_encoders(prefix, self._int_type)
+        self._base_encoders[list] = self._generic_encoder(self._list_serializer)
+        self._encoders: dict[type, _Encoder] = dict(self._base_encoders)
+        # keyed by the 4 type id bytes; looked up with a slice of whatever to_object gets
+        self._decoders: dict[Any, _Decoder] = _fast_decoders(prefix)
+
+    # -- configuration ----------------------------------------------------------------------
+
+    @property
+    def default_int_type(self) -> IntType:
+        """Which Java type a Python ``int`` becomes."""
+        return self._int_type
+
+    @property
+    def is_big_endian(self) -> bool:
+        """True if payloads are big-endian (the default, and Hazelcast's)."""
+        return self._big_endian
+
+    # -- the two directions -----------------------------------------------------------------
+
+    def to_data(self, obj: Any) -> Data | None:
+        """Serialize ``obj``; ``None`` gives ``None`` and a :class:`Data` is returned as is.
+
+        Raises:
+            HazelcastSerializationError: no serializer for the type of ``obj``, or a value
+                its serializer cannot write (an ``int`` too large for ``default_int_type``,
+                a string with an unpaired surrogate…).
+        """
+        encode = self._encoders.get(type(obj))
+        if encode is None:
+            encode = self._encoder_for(type(obj))
+        try:
+            return encode(obj)
+        except HazelcastError:
+            raise
+        except Exception as exc:
+            raise self._encode_failed(obj, exc) from exc
+
+    def to_object(self, data: bytes | bytearray | memoryview | None) -> Any:
+        """Deserialize a :class:`Data` or the same bytes; ``None`` and empty data give ``None``.
+
+        ``bytes`` (what codecs hand over) take the fast paths; a ``bytearray`` or
+        ``memoryview`` is copied to ``bytes`` first.
+
+        Raises:
+            HazelcastSerializationError: an unknown type id, or a corrupt payload.
+        """
+        if data is None:
+            return None
+        try:
+            decode = self._decoders[data[4:8]]
+        except (KeyError, TypeError, ValueError):
+            return self._to_object_slow(data)
+        try:
+            return decode(data)
+        except HazelcastError:
+            raise
+        except Exception as exc:
+            if not isinstance(data, bytes):  # the fast decoders want bytes: convert, retry
+                return self._to_object_slow(data)
+            raise self._decode_failed(data, exc) from exc
+
+    # -- nested objects (used by ObjectDataOutput.write_object / ObjectDataInput.read_object) -
+
+    def write_object(self, out: ObjectDataOutput, obj: Any) -> None:
+        """Write ``obj`` to ``out`` as its type id (in the stream's byte order) and payload."""
+        if isinstance(obj, Data):
+            raise HazelcastSerializationError(
+                "cannot write a Data as an object inside another one; use write_data"
+            )
+        serializer = self.serializer_for(obj)
+        out.write_int(serializer.get_type_id())
+        serializer.write(out, obj)
+
+    def read_object(self, inp: ObjectDataInput) -> Any:
+        """Read an object written by :meth:`write_object`."""
+        serializer = self._serializer_by_id_or_raise(inp.read_int())
+        return serializer.read(inp)
+
+    # -- the registry -----------------------------------------------------------------------
+
+    def serializer_for(self, obj: Any) -> StreamSerializer[Any]:
+        """The serializer that writes ``obj``.
+
+        Raises:
+            HazelcastSerializationError: there is none for the type of ``obj``.
+        """
+        cls = type(obj)
+        serializer = self._by_type.get(cls)
+        if serializer is not None:
+            return serializer
+        base = self._resolve(cls)
+        if base is int:
+            return self._int_serializer_for(obj)
+        return self._by_type[base]
+
+    def serializer_by_type_id(self, type_id: int) -> StreamSerializer[Any] | None:
+        """The serializer that reads type id ``type_id``, or ``None``."""
+        return self._by_id.get(type_id)
+
+    def register_serializer(
+        self, serializer: StreamSerializer[Any], py_type: type | None = None
+    ) -> None:
+        """Add a serializer: by its type id, and for ``py_type`` (and its subclasses) if given.
+
+        Raises:
+            ValueError: the type id is taken by another serializer, or ``py_type`` is a
+                built-in type (whose serialization cannot be overridden).
+        """
+        type_id = serializer.get_type_id()
+        current = self._by_id.get(type_id)
+        if current is not None and current is not serializer:
+            raise ValueError(f"type id {type_id} is already used by {current!r}")
+        if py_type is not None:
+            if py_type in self._builtin_types:
+                raise ValueError(
+                    f"the serialization of the built-in type {_type_name(py_type)} cannot "
+                    f"be overridden"
+                )
+            registered = self._by_type.get(py_type)
+            if registered is not None and registered is not serializer:
+                raise ValueError(f"{_type_name(py_type)} already has the serializer {registered!r}")
+        self._by_id[type_id] = serializer
+        if py_type is not None:
+            self._by_type[py_type] = serializer
+            # subclasses may now resolve differently
+            self._resolved.clear()
+            self._encoders = dict(self._base_encoders)
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _resolve(self, cls: type) -> type:
+        """The type in ``cls``'s MRO whose serializer ``cls`` uses (``int``: by value)."""
+        try:
+            base = self._resolved[cls]
+        except KeyError:
+            base = None
+            for candidate in cls.__mro__:
+                if candidate is int or candidate in self._by_type:
+                    base = candidate
+                    break
+            self._resolved[cls] = base
+        if base is None:
+            raise HazelcastSerializationError(
+                f"there is no serializer for {_type_name(cls)}: hztrio serializes None, bool, "
+                f"int, float, str, bytes, bytearray, uuid.UUID, list and HazelcastJsonValue "
+                f"(and subclasses of them)"
+            )
+        return base
+
+    def _int_serializer_for(self, obj: int) -> StreamSerializer[Any]:
+        serializer = self._int_serializer
+        if serializer is not None:
+            return serializer
+        for low, high, candidate in self._var_int_serializers:
+            if low <= obj <= high:
+                return candidate
+        return self._big_int_serializer
+
+    def _encoder_for(self, cls: type) -> _Encoder:
+        """Find (and cache) the top-level encoder of a type without an exact entry."""
+        if issubclass(cls, Data):
+            encoder = self._base_encoders[Data]
+        else:
+            base = self._resolve(cls)
+            encoder = self._base_encoders.get(base) or self._generic_encoder(self._by_type[base])
+        self._encoders[cls] = encoder
+        return encoder
+
+    def _generic_encoder(self, serializer: StreamSerializer[Any]) -> _Encoder:
+        header = _header(0, serializer.get_type_id())
+        big_endian = self._big_endian
+
+        def encode(obj: Any) -> Data:
+            out = ObjectDataOutput(self, big_endian)
+            out.write_from(header)
+            serializer.write(out, obj)
+            return Data(out._buf)
+
+        return encode
+
+    def _serializer_by_id_or_raise(self, type_id: int) -> StreamSerializer[Any]:
+        serializer = self._by_id.get(type_id)
+        if serializer is None:
+            name = _TYPE_NAMES.get(type_id)
+            what = f" ({name})" if name else ""
+            raise HazelcastSerializationError(f"there is no serializer for type id {type_id}{what}")
+        return serializer
+
+    def _to_object_slow(self, data: Any) -> Any:
+        if not isinstance(data, bytes):
+            if not isinstance(data, bytearray | memoryview):
+                raise TypeError(f"to_object() takes bytes or Data, not {type(data).__name__}")
+            data = bytes(data)
+        size = len(data)
+        if size == 0:
+            return None
+        if size < c.DATA_OFFSET:
+            raise HazelcastSerializationError(
+                f"corrupt data: {size} bytes is shorter than the 8-byte Data header"
+            )
+        type_id = int.from_bytes(data[4:8], "big", signed=True)
+        try:
+            decode = self._decoders.get(data[4:8])
+            if decode is not None:
+                return decode(data)
+            serializer = self._serializer_by_id_or_raise(type_id)
+            inp = ObjectDataInput(data, c.DATA_OFFSET, self, self._big_endian)
+            return serializer.read(inp)
+        except HazelcastError:
+            raise
+        except Exception as exc:
+            raise self._decode_failed(data, exc) from exc
+
+    def _encode_failed(self, obj: Any, exc: Exception) -> HazelcastSerializationError:
+        if isinstance(obj, int) and isinstance(exc, struct.error | OverflowError):
+            return int_out_of_range(obj, self._int_type)
+        if isinstance(exc, UnicodeEncodeError) and isinstance(exc.object, str):
+            char = exc.object[exc.start : exc.start + 1]
+            return HazelcastSerializationError(
+                f"cannot serialize a string with the unpaired surrogate {char!r} at index "
+                f"{exc.start}: it has no UTF-8 form"
+            )
+        return HazelcastSerializationError(
+            f"cannot serialize {_type_name(type(obj))}: {type(exc).__name__}: {exc}"
+        )
+
+    def _decode_failed(self, data: Any, exc: Exception) -> HazelcastSerializationError:
+        try:
+            type_id: int | str = int.from_bytes(bytes(data[4:8]), "big", signed=True)
+        except Exception:  # pragma: no cover - data is bytes-like here
+            type_id = "?"
+        if isinstance(exc, UnicodeDecodeError):
+            detail = f"malformed UTF-8 ({exc.reason})"
+        elif isinstance(exc, struct.error | IndexError):
+            detail = f"truncated data ({len(data)} bytes)"
+        elif isinstance(exc, RecursionError):
+            detail = "nested too deeply"
+        else:
+            detail = f"{type(exc).__name__}: {exc}"
+        return HazelcastSerializationError(
+            f"cannot deserialize Data of type id {type_id}: {detail}"
+        )
