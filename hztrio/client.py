@@ -67,7 +67,7 @@ class HazelcastClient:
     def __init__(self, **options: Any) -> None:
         config = Config.from_kwargs(**options)
         self.config = config
-        _apply_logging_options(config)
+        _apply_logging_options(config, explicit_level="logging_level" in options)
         self._id = next(_client_ids)
         self.name = config.client_name or f"hz.client_{self._id}"
         self._uuid = uuid.uuid4()
@@ -244,11 +244,12 @@ class HazelcastClient:
             raise ClientNotActiveError("Client is not started: use `async with HazelcastClient()`")
 
 
-def _apply_logging_options(config: Config) -> None:
-    """``logging_config`` (a dictConfig dict) wins; else ``logging_level`` on our logger."""
+def _apply_logging_options(config: Config, *, explicit_level: bool) -> None:
+    """``logging_config`` (a dictConfig dict) wins; else an explicit ``logging_level`` is set
+    on the ``hztrio`` logger. Without either, logging is left as the application set it up."""
     if config.logging_config is not None:
         logging.config.dictConfig(dict(config.logging_config))
-    else:
+    elif explicit_level:
         logging.getLogger("hztrio").setLevel(config.logging_level)
 
 
