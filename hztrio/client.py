@@ -6,6 +6,7 @@ import itertools
 import logging
 import logging.config
 import uuid
+from collections.abc import Callable, Coroutine
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -18,14 +19,23 @@ from .config import Config
 from .errors import ClientNotActiveError, HazelcastInternalError
 from .invocation import InvocationService
 from .lifecycle import LifecycleService, LifecycleState
+from .listener import (
+    DEFAULT_BUFFER_SIZE,
+    EventDispatcher,
+    EventSubscription,
+    ListenerRegistration,
+    ListenerService,
+)
 from .net.heartbeat import run_heartbeat
 from .net.manager import ConnectionManager
 from .partition import PartitionService
 from .protocol.codecs import client as client_codecs
+from .protocol.frame import ClientMessage
 from .protocol.types import DistributedObjectInfo
 from .proxy.base import MAP_SERVICE, Proxy, ProxyContext
 from .proxy.map import Map
 from .serialization import SerializationService
+from .util import RoundRobinLB
 
 __all__ = ["HazelcastClient"]
 
@@ -89,6 +99,14 @@ class HazelcastClient:
             self._cluster_lost,
         )
         self._invocations.bind(self._connections, self.partition_service)
+        self._listeners = ListenerService(
+            self._invocations, self._connections, config.smart_routing
+        )
+        load_balancer = config.load_balancer if config.load_balancer is not None else RoundRobinLB()
+        load_balancer.init(self.cluster_service)
+        self._connections.set_load_balancer(load_balancer)
+        for member_added, member_removed in config.membership_listeners:
+            self.cluster_service.add_listener(member_added, member_removed)
         self._proxy_context = ProxyContext(
             self._invocations, self.partition_service, self._serialization, self._proxy_destroyed
         )
@@ -96,6 +114,8 @@ class HazelcastClient:
         self._state = _NEW
         self._task_group: anyio.abc.TaskGroup | None = None
         self._services_scope: anyio.CancelScope | None = None
+        self._services_tg: anyio.abc.TaskGroup | None = None
+        self._object_listeners: dict[str, tuple[uuid.UUID, EventDispatcher[Any]]] = {}
 
     def __repr__(self) -> str:
         return f"HazelcastClient(name={self.name!r}, cluster={self.config.cluster_name!r})"
@@ -151,6 +171,9 @@ class HazelcastClient:
         with anyio.CancelScope() as scope:
             self._services_scope = scope
             async with anyio.create_task_group() as tg:
+                self._services_tg = tg
+                self.cluster_service.start(self._spawn)
+                self._listeners.start(self._spawn)
                 self.lifecycle_service.fire(LifecycleState.STARTED)
                 await tg.start(self._connections.run)
                 tg.start_soon(
@@ -173,6 +196,8 @@ class HazelcastClient:
         if lifecycle.state is not None:
             lifecycle.fire(LifecycleState.SHUTTING_DOWN)
         self._invocations.shutdown()
+        self._listeners.shutdown()
+        self.cluster_service.shutdown()
         self._connections.shutdown()
         if self._services_scope is not None:
             self._services_scope.cancel()
@@ -234,6 +259,75 @@ class HazelcastClient:
             proxies.append(proxy)
         return proxies
 
+    # -- distributed object events ---------------------------------------------------------
+
+    async def add_distributed_object_listener(
+        self, listener_func: Callable[[DistributedObjectEvent], Any]
+    ) -> str:
+        """Call *listener_func* with a :class:`DistributedObjectEvent` whenever a distributed
+        object is created or destroyed anywhere in the cluster; return a registration id.
+
+        The callback may be a plain function or ``async def``; it runs in a task of its own,
+        in order. The listener is registered on every member (and on members that join
+        later) and survives reconnections. Cancellation: nothing stays registered.
+        """
+        self._check_active()
+        dispatcher = EventDispatcher(listener_func, "distributed object listener")
+        dispatcher.start(self._spawn)
+        try:
+            registration_id = await self._listeners.register(
+                _distributed_object_registration(dispatcher.push)
+            )
+        except BaseException:
+            dispatcher.close()
+            raise
+        self._object_listeners[str(registration_id)] = (registration_id, dispatcher)
+        return str(registration_id)
+
+    async def remove_distributed_object_listener(self, registration_id: str) -> bool:
+        """Remove a distributed object listener; True if it was registered.
+
+        Cancellation: the listener is removed locally regardless.
+        """
+        entry = self._object_listeners.pop(str(registration_id), None)
+        if entry is None:
+            await anyio.lowlevel.checkpoint()
+            return False
+        user_id, dispatcher = entry
+        dispatcher.close()
+        return await self._listeners.deregister(user_id)
+
+    def distributed_object_events(
+        self, *, buffer_size: int = DEFAULT_BUFFER_SIZE
+    ) -> EventSubscription[DistributedObjectEvent]:
+        """Distributed object events as an async iterator::
+
+            async with client.distributed_object_events() as events:
+                async for event in events:
+                    print(event.event_type, event.service_name, event.name)
+
+        Registered on entering the block, removed on leaving it. See
+        :class:`~hztrio.listener.EventSubscription` for the buffer and overflow policy.
+        """
+        ids: list[uuid.UUID] = []
+
+        async def enter(subscription: EventSubscription[DistributedObjectEvent]) -> None:
+            self._check_active()
+            ids.append(
+                await self._listeners.register(_distributed_object_registration(subscription.push))
+            )
+
+        async def leave(subscription: EventSubscription[DistributedObjectEvent]) -> None:
+            if ids:
+                await self._listeners.deregister(ids.pop())
+
+        return EventSubscription(buffer_size, enter, leave)
+
+    def _spawn(self, fn: Callable[..., Coroutine[Any, Any, Any]], *args: Any) -> None:
+        if self._services_tg is None:
+            raise ClientNotActiveError()
+        self._services_tg.start_soon(fn, *args)
+
     def _proxy_destroyed(self, proxy: Proxy) -> None:
         self._proxies.pop((proxy.service_name, proxy.name), None)
 
@@ -242,6 +336,55 @@ class HazelcastClient:
             raise ClientNotActiveError()
         if self._state == _NEW:
             raise ClientNotActiveError("Client is not started: use `async with HazelcastClient()`")
+
+
+class DistributedObjectEvent:
+    """A distributed object was created or destroyed."""
+
+    __slots__ = ("event_type", "name", "service_name", "source")
+
+    def __init__(self, name: str, service_name: str, event_type: str, source: uuid.UUID) -> None:
+        self.name = name
+        """Name of the object."""
+        self.service_name = service_name
+        """Its service, e.g. ``hz:impl:mapService``."""
+        self.event_type = event_type
+        """``"CREATED"`` or ``"DESTROYED"`` (:class:`DistributedObjectEventType`)."""
+        self.source = source
+        """UUID of the member that fired the event."""
+
+    def __repr__(self) -> str:
+        return (
+            f"DistributedObjectEvent(name={self.name!r}, service_name={self.service_name!r}, "
+            f"event_type={self.event_type!r}, source={self.source})"
+        )
+
+
+class DistributedObjectEventType:
+    """The values of :attr:`DistributedObjectEvent.event_type`."""
+
+    CREATED = "CREATED"
+    DESTROYED = "DESTROYED"
+
+
+_ADD_OBJECT_LISTENER = client_codecs.CLIENT_ADD_DISTRIBUTED_OBJECT_LISTENER
+_REMOVE_OBJECT_LISTENER = client_codecs.CLIENT_REMOVE_DISTRIBUTED_OBJECT_LISTENER
+_decode_object_event = _ADD_OBJECT_LISTENER.event_decoder("DistributedObject")
+
+
+def _distributed_object_registration(
+    push: Callable[[DistributedObjectEvent], None],
+) -> ListenerRegistration:
+    def handle(message: ClientMessage) -> None:
+        name, service_name, event_type, source = _decode_object_event(message)
+        push(DistributedObjectEvent(name, service_name, event_type, source))
+
+    return ListenerRegistration(
+        encode_add=_ADD_OBJECT_LISTENER.encode_request,
+        decode_add=_ADD_OBJECT_LISTENER.decode_response,
+        encode_remove=_REMOVE_OBJECT_LISTENER.encode_request,
+        handle=handle,
+    )
 
 
 def _apply_logging_options(config: Config, *, explicit_level: bool) -> None:

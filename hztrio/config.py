@@ -175,7 +175,6 @@ UNSUPPORTED_OPTIONS: frozenset[str] = frozenset(
         "reliable_topics",
         "statistics_enabled",
         "statistics_period",
-        "load_balancer",
         "data_serializable_factories",
         "portable_factories",
         "portable_version",
@@ -184,7 +183,6 @@ UNSUPPORTED_OPTIONS: frozenset[str] = frozenset(
         "compact_serializers",
         "custom_serializers",
         "global_serializer",
-        "membership_listeners",
         "use_public_ip",
     }
 )

@@ -297,7 +297,7 @@ class InvocationService:
                 connection = connections.get_connection(owner)
                 if connection is not None:
                     return connection
-        return connections.random_connection()
+        return connections.connection_for_any()
 
     async def _no_connection(self, inv: Invocation) -> BaseException:
         if self._shutdown_error is not None:

@@ -161,6 +161,8 @@ class ConnectionManager:
         self._connection_added: list[ConnectionObserver] = []
         self._connection_removed: list[ConnectionObserver] = []
         self._partitions_ready = anyio.Event()
+        self._load_balancer: Any = None
+        self._disconnected = False
         cluster.add_observer(self._members_changed)
 
     # -- queries (synchronous) --------------------------------------------------------------
@@ -171,6 +173,21 @@ class ConnectionManager:
 
     def get_connection(self, member_uuid: uuid.UUID) -> Connection | None:
         return self.active.get(member_uuid)
+
+    def set_load_balancer(self, load_balancer: Any) -> None:
+        """Internal: the object whose ``next()`` picks the member of non-key calls."""
+        self._load_balancer = load_balancer
+
+    def connection_for_any(self) -> Connection | None:
+        """The connection for a call no partition decides: the load balancer's member if we
+        are connected to it, else any connection."""
+        if self._smart and self._load_balancer is not None:
+            member = self._load_balancer.next()
+            if member is not None:
+                connection = self.active.get(member.uuid)
+                if connection is not None:
+                    return connection
+        return self.random_connection()
 
     def random_connection(self) -> Connection | None:
         connections = self._connection_list
@@ -276,6 +293,10 @@ class ConnectionManager:
         assert self._tg is not None
         while True:
             self._wakeup = anyio.Event()
+            if self._disconnected and not self._shutting_down:
+                # fired here, not where the connection closed (that may be the reader task)
+                self._disconnected = False
+                self._lifecycle.fire(LifecycleState.DISCONNECTED)
             if not self.active and not await self._reconnect():
                 return
             if self._view_connection is None and not self._view_registering:
@@ -470,6 +491,9 @@ class ConnectionManager:
         first = not self._ever_connected
         if len(self.active) == 1:
             self._ever_connected = True
+            if self._disconnected:  # reconnected before the maintenance task noticed
+                self._disconnected = False
+                self._lifecycle.fire(LifecycleState.DISCONNECTED)
             if not self._connected.is_set():
                 self._connected.set()
             if first or self._lifecycle.state != LifecycleState.CONNECTED:
@@ -572,7 +596,7 @@ class ConnectionManager:
                 observer(connection)
             if not self.active and not self._shutting_down:
                 self._connected = anyio.Event()
-                self._lifecycle.fire(LifecycleState.DISCONNECTED)
+                self._disconnected = True
         if connection is self._view_connection:
             self._view_connection = None
         self._wakeup.set()

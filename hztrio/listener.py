@@ -1,0 +1,360 @@
+"""Listeners: cluster-side registrations, and how events reach user code.
+
+Events reach user code in one of two ways, both bounded and both off the reader task:
+
+- **callbacks** — each registered callback gets an :class:`EventDispatcher`: a queue and a
+  task of its own in the client's task tree that calls it (a plain function is called, an
+  ``async def`` is awaited) for every event, in order. A slow callback delays only its own
+  events. An exception in a callback is logged and does not hurt the client. If a callback
+  falls more than ``CALLBACK_QUEUE_SIZE`` events behind, newer events for it are dropped and
+  counted, and a warning is logged.
+- **async iterators** — :class:`EventSubscription`: ``async with … as events: async for
+  event in events``. Its buffer holds ``buffer_size`` events; if the consumer falls that far
+  behind, the subscription stops receiving and, once the buffered events are consumed,
+  iteration raises :class:`~hztrio.errors.EventsLostError`. Nothing is dropped silently.
+
+Cluster-side registrations (entry listeners, distributed object listeners, …) are kept by
+:class:`ListenerService`: registered on every member connection with smart routing (each
+member then reports only its own events) or on the single connection otherwise, registered
+again on every new connection, and removed from the cluster when the user removes them.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import anyio
+import anyio.abc
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+
+from .errors import EventsLostError, HazelcastError
+
+if TYPE_CHECKING:
+    from .invocation import InvocationService
+    from .net.connection import Connection
+    from .net.manager import ConnectionManager
+    from .protocol.frame import ClientMessage
+
+_logger = logging.getLogger("hztrio.listener")
+
+T = TypeVar("T")
+
+#: how many events a callback may fall behind before newer ones are dropped
+CALLBACK_QUEUE_SIZE = 10_000
+#: default buffer of an async-iterator subscription
+DEFAULT_BUFFER_SIZE = 1_000
+#: seconds a listener deregistration may take when leaving a block or shutting down
+DEREGISTRATION_GRACE = 5.0
+
+Spawner = Callable[..., None]
+
+
+class EventDispatcher(Generic[T]):
+    """Runs one user callback for each event pushed to it, in order, in a task of its own.
+
+    *callback* may return an awaitable (an ``async def`` callback): it is awaited before the
+    next event is delivered.
+    """
+
+    def __init__(self, callback: Callable[[T], Any], name: str) -> None:
+        if not callable(callback):
+            raise TypeError(f"{name} must be callable, got {callback!r}")
+        self.callback = callback
+        self.name = name
+        self._send: MemoryObjectSendStream[T]
+        self._receive: MemoryObjectReceiveStream[T]
+        self._send, self._receive = anyio.create_memory_object_stream[T](CALLBACK_QUEUE_SIZE)
+        self.dropped = 0
+
+    def start(self, spawn: Spawner) -> None:
+        spawn(self._run)
+
+    def push(self, event: T) -> None:
+        """Queue an event (never blocks; drops and counts it if the callback is too far behind)."""
+        try:
+            self._send.send_nowait(event)
+        except anyio.WouldBlock:
+            self.dropped += 1
+            if self.dropped == 1 or self.dropped % 1000 == 0:
+                _logger.warning(
+                    "%s is %d events behind: %d events dropped",
+                    self.name,
+                    CALLBACK_QUEUE_SIZE,
+                    self.dropped,
+                )
+        except (anyio.ClosedResourceError, anyio.BrokenResourceError):
+            pass
+
+    def close(self) -> None:
+        """Stop after the events already queued."""
+        self._send.close()
+
+    async def _run(self) -> None:
+        callback = self.callback
+        async with self._receive:
+            async for event in self._receive:
+                try:
+                    result = callback(event)
+                    if inspect.isawaitable(result):
+                        await result
+                except Exception:
+                    _logger.exception("%s raised for %r", self.name, event)
+
+
+class EventSubscription(Generic[T]):
+    """An async iterator of events with a bounded buffer (see the module documentation).
+
+    Use it as ``async with … as events: async for event in events: …``; events arrive from
+    entering the block until leaving it. Iteration ends when the subscription is closed (the
+    client shut down); it raises :class:`EventsLostError` if the consumer fell behind by more
+    than the buffer size.
+    """
+
+    def __init__(
+        self,
+        buffer_size: int,
+        on_enter: Callable[[EventSubscription[T]], Any],
+        on_exit: Callable[[EventSubscription[T]], Any],
+    ) -> None:
+        if buffer_size < 1:
+            raise ValueError(f"buffer_size must be at least 1, got {buffer_size!r}")
+        self.buffer_size = buffer_size
+        self._send: MemoryObjectSendStream[T]
+        self._receive: MemoryObjectReceiveStream[T]
+        self._send, self._receive = anyio.create_memory_object_stream[T](buffer_size)
+        self._on_enter = on_enter
+        self._on_exit = on_exit
+        self.lost = 0
+        self._entered = False
+
+    def push(self, event: T) -> None:
+        """Queue an event (never blocks). On overflow the subscription stops and records it."""
+        if self.lost:
+            self.lost += 1
+            return
+        try:
+            self._send.send_nowait(event)
+        except anyio.WouldBlock:
+            self.lost = 1
+            self._send.close()
+        except (anyio.ClosedResourceError, anyio.BrokenResourceError):
+            pass
+
+    def close(self) -> None:
+        """End the iteration after the buffered events (the source went away)."""
+        self._send.close()
+
+    async def __aenter__(self) -> EventSubscription[T]:
+        """Register; events are delivered from now on.
+
+        Cancellation: nothing stays registered.
+        """
+        if self._entered:
+            raise RuntimeError("an event subscription can be entered only once")
+        self._entered = True
+        result = self._on_enter(self)
+        if inspect.isawaitable(result):
+            await result
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Deregister (shielded, at most a few seconds) and drop undelivered events."""
+        self._send.close()
+        self._receive.close()
+        with anyio.move_on_after(DEREGISTRATION_GRACE, shield=True):
+            result = self._on_exit(self)
+            if inspect.isawaitable(result):
+                await result
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        """The next event, waiting for it.
+
+        Cancellation: no event is lost; the next call returns it.
+        """
+        try:
+            return await self._receive.receive()
+        except (anyio.EndOfStream, anyio.ClosedResourceError):
+            if self.lost:
+                raise EventsLostError(
+                    f"the subscriber fell behind by more than {self.buffer_size} events; "
+                    f"{self.lost} events were lost"
+                ) from None
+            raise StopAsyncIteration from None
+
+
+# ---------------------------------------------------------------------------------------------
+# cluster-side registrations
+
+
+@dataclass(eq=False)
+class ListenerRegistration:
+    """What it takes to register one listener on a connection and to remove it again."""
+
+    #: builds the add-listener request; argument: local_only
+    encode_add: Callable[[bool], bytearray]
+    #: reads the server registration id from the add response
+    decode_add: Callable[[ClientMessage], uuid.UUID]
+    #: builds the remove-listener request from a server registration id
+    encode_remove: Callable[[uuid.UUID], bytearray]
+    #: receives every event message (on the reader task: decode and push, nothing more)
+    handle: Callable[[ClientMessage], None]
+    #: connection → (correlation id of the registration, server registration id)
+    active: dict[Connection, tuple[int, uuid.UUID]] = field(default_factory=dict)
+    removed: bool = False
+
+
+class ListenerService:
+    """Keeps cluster-side listener registrations on the right connections."""
+
+    def __init__(
+        self,
+        invocations: InvocationService,
+        connections: ConnectionManager,
+        smart: bool,
+    ) -> None:
+        self._invocations = invocations
+        self._connections = connections
+        self._smart = smart
+        self._registrations: dict[uuid.UUID, ListenerRegistration] = {}
+        self._spawn: Spawner | None = None
+        connections.add_connection_observers(
+            added=self._connection_added, removed=self._connection_removed
+        )
+
+    def start(self, spawn: Spawner) -> None:
+        self._spawn = spawn
+
+    async def register(self, registration: ListenerRegistration) -> uuid.UUID:
+        """Register on every member connection (smart) or the one connection; return an id.
+
+        Raises if the registration fails on every connection it was tried on. Cancellation:
+        registrations already made are removed again.
+        """
+        user_id = uuid.uuid4()
+        self._registrations[user_id] = registration
+        try:
+            connections = await self._target_connections()
+            errors: list[BaseException] = []
+
+            async def on(connection: Connection) -> None:
+                try:
+                    await self._register_on(registration, connection)
+                except HazelcastError as exc:
+                    errors.append(exc)
+
+            async with anyio.create_task_group() as tg:
+                for connection in connections:
+                    tg.start_soon(on, connection)
+            if not registration.active:
+                raise errors[0] if errors else HazelcastError("listener registration failed")
+        except BaseException:
+            self._registrations.pop(user_id, None)
+            registration.removed = True
+            with anyio.move_on_after(DEREGISTRATION_GRACE, shield=True):
+                await self._remove_from_cluster(registration)
+            raise
+        return user_id
+
+    async def deregister(self, user_id: uuid.UUID) -> bool:
+        """Remove a listener from every connection; False if the id is unknown.
+
+        The listener stops receiving events at once. Removing it from the members is best
+        effort (a member that is gone has forgotten it anyway). Cancellation: the listener
+        is removed locally regardless.
+        """
+        registration = self._registrations.pop(user_id, None)
+        if registration is None:
+            await anyio.lowlevel.checkpoint()
+            return False
+        registration.removed = True
+        await self._remove_from_cluster(registration)
+        return True
+
+    async def _target_connections(self) -> list[Connection]:
+        await self._connections.wait_connected()
+        if self._smart:
+            return list(self._connections.active.values())
+        connection = self._connections.random_connection()
+        return [connection] if connection is not None else []
+
+    async def _register_on(
+        self, registration: ListenerRegistration, connection: Connection
+    ) -> None:
+        if registration.removed or connection in registration.active:
+            return
+        response = await self._invocations.invoke(
+            registration.encode_add(self._smart),
+            connection=connection,
+            event_handler=registration.handle,
+        )
+        server_id = registration.decode_add(response)
+        correlation_id = response.correlation_id
+        if registration.removed or not connection.is_alive:
+            self._invocations.event_handlers.pop(correlation_id, None)
+            if connection.is_alive:
+                await self._remove_on(registration, connection, server_id)
+            return
+        registration.active[connection] = (correlation_id, server_id)
+
+    async def _remove_from_cluster(self, registration: ListenerRegistration) -> None:
+        active = list(registration.active.items())
+        registration.active.clear()
+        for _connection, (correlation_id, _server_id) in active:
+            self._invocations.event_handlers.pop(correlation_id, None)
+        async with anyio.create_task_group() as tg:
+            for connection, (_c, server_id) in active:
+                if connection.is_alive:
+                    tg.start_soon(self._remove_on, registration, connection, server_id)
+
+    async def _remove_on(
+        self, registration: ListenerRegistration, connection: Connection, server_id: uuid.UUID
+    ) -> None:
+        try:
+            await self._invocations.invoke(
+                registration.encode_remove(server_id), connection=connection
+            )
+        except HazelcastError as exc:
+            _logger.debug("listener %s not removed from %r: %r", server_id, connection, exc)
+
+    def _connection_added(self, connection: Connection) -> None:
+        """A new authenticated connection: register every listener on it (smart routing)."""
+        if self._spawn is None:
+            return
+        if not self._smart and len(self._connections.active) > 1:
+            return
+        for registration in list(self._registrations.values()):
+            self._spawn(self._register_again, registration, connection)
+
+    def _connection_removed(self, connection: Connection) -> None:
+        """A connection closed: its registrations died with it on the member side."""
+        for registration in self._registrations.values():
+            entry = registration.active.pop(connection, None)
+            if entry is not None:
+                self._invocations.event_handlers.pop(entry[0], None)
+
+    async def _register_again(
+        self, registration: ListenerRegistration, connection: Connection
+    ) -> None:
+        try:
+            await self._register_on(registration, connection)
+        except HazelcastError as exc:
+            _logger.warning("could not register a listener on %r: %r", connection, exc)
+
+    def shutdown(self) -> None:
+        for registration in self._registrations.values():
+            registration.removed = True
+        self._registrations.clear()
