@@ -148,6 +148,9 @@ class InvocationService:
         self.dropped_responses = 0
         #: events that arrived for no registered handler
         self.dropped_events = 0
+        #: backup acks received, and invocations that returned without all of theirs
+        self.backup_acks_received = 0
+        self.backup_acks_missed = 0
         #: test hook: called with (request, partition id, connection) for every send
         self.trace: Callable[[bytearray, int, Connection], None] | None = None
 
@@ -275,6 +278,8 @@ class InvocationService:
         acks_event = inv.acks_event = anyio.Event()
         with anyio.move_on_after(self._backup_timeout):
             await acks_event.wait()
+        if inv.acks_received < inv.acks_expected:
+            self.backup_acks_missed += 1
         if inv.acks_received < inv.acks_expected and self._fail_on_indeterminate:
             raise IndeterminateOperationStateError(
                 f"Got {inv.acks_received} of {inv.acks_expected} backup acks for message "
@@ -370,6 +375,7 @@ class InvocationService:
         inv.complete(message)
 
     def _handle_backup_ack(self, message: ClientMessage) -> None:
+        self.backup_acks_received += 1
         inv = self._pending.get(_source_correlation_id(message))
         if inv is None:
             return

@@ -40,6 +40,26 @@ async def wait_until(
             await anyio.sleep(interval)
 
 
+class Recorder:
+    """Collects what a callback receives; lets a test wait, with a deadline, for a condition."""
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self._changed = anyio.Event()
+
+    def __call__(self, item: Any) -> None:
+        self.items.append(item)
+        self._changed.set()
+        self._changed = anyio.Event()
+
+    async def wait_for(
+        self, predicate: Callable[[list[Any]], object], *, within: float = 15.0
+    ) -> None:
+        with anyio.fail_after(within):
+            while not predicate(self.items):
+                await self._changed.wait()
+
+
 def unique(prefix: str = "test") -> str:
     """A distributed-object name no other test uses."""
     return f"{prefix}-{uuid.uuid4().hex[:12]}"

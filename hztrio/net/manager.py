@@ -162,6 +162,8 @@ class ConnectionManager:
         self._connection_removed: list[ConnectionObserver] = []
         self._partitions_ready = anyio.Event()
         self._load_balancer: Any = None
+        #: test hook: where to really connect for a member address (e.g. a fault proxy)
+        self.address_translator: Callable[[Address], Address] | None = None
         self._disconnected = False
         cluster.add_observer(self._members_changed)
 
@@ -404,8 +406,9 @@ class ConnectionManager:
         Cancellation: the half-open connection is closed.
         """
         assert self._tg is not None
+        target = address if self.address_translator is None else self.address_translator(address)
         with anyio.fail_after(self._connect_timeout):
-            stream = await anyio.connect_tcp(address.host, address.port)
+            stream = await anyio.connect_tcp(target.host, target.port)
         connection = Connection(
             next(self._ids),
             stream,

@@ -1,0 +1,173 @@
+"""Membership, distributed object events and load balancing on real multi-member clusters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+import anyio.lowlevel
+import pytest
+
+from hztrio import HazelcastClient
+from hztrio.cluster import MembershipEvent, MembershipEventType
+from hztrio.net.connection import Connection
+from hztrio.protocol.types import MemberInfo
+from hztrio.util import LoadBalancer, RandomLB, RoundRobinLB
+from tests.conftest import Recorder, client_options, unique, wait_until
+
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(240)]
+
+
+async def test_membership_listeners_and_connections_follow_the_cluster(
+    hazelcast_cluster_factory: Any,
+) -> None:
+    async with hazelcast_cluster_factory(2) as cluster:
+        from_option_added = Recorder()
+        from_option_removed = Recorder()
+        client = HazelcastClient(
+            **client_options(cluster),
+            membership_listeners=[(from_option_added, from_option_removed)],
+        )
+        async with client:
+            await wait_until(lambda: len(client._connections.active) == 2, within=30)
+            assert {str(m.address) for m in client.cluster_service.get_members()} == set(
+                cluster.addresses
+            )
+            added, removed = Recorder(), Recorder()
+            registration = client.cluster_service.add_listener(
+                added, removed, fire_for_existing=True
+            )
+            await added.wait_for(lambda items: len(items) == 2)
+            await from_option_added.wait_for(lambda items: len(items) == 2)
+
+            async with client.cluster_service.membership_events() as events:
+                third = await cluster.start_member()
+                await added.wait_for(lambda items: len(items) == 3)
+                joined: MemberInfo = added.items[-1]
+                assert str(joined.address) == third.address
+                await wait_until(lambda: joined.uuid in client._connections.active, within=30)
+
+                cluster.members[0].kill()
+                await removed.wait_for(lambda items: len(items) == 1, within=30)
+                assert str(removed.items[0].address) == cluster.members[0].address
+                await from_option_removed.wait_for(lambda items: len(items) == 1)
+                await wait_until(lambda: len(client._connections.active) == 2, within=30)
+
+                seen: list[MembershipEvent] = []
+                with anyio.fail_after(30):
+                    async for event in events:
+                        seen.append(event)
+                        if len(seen) == 2:
+                            break
+                assert [e.event_type for e in seen] == [
+                    MembershipEventType.MEMBER_ADDED,
+                    MembershipEventType.MEMBER_REMOVED,
+                ]
+                assert len(seen[1].members) == 2
+
+            assert client.cluster_service.remove_listener(registration)
+            assert not client.cluster_service.remove_listener(registration)
+            # partition table follows: every partition owned by a live member
+            live = {m.uuid for m in client.cluster_service.get_members()}
+            await wait_until(
+                lambda: all(
+                    client.partition_service.get_partition_owner(p) in live
+                    for p in range(client.partition_service.get_partition_count())
+                ),
+                within=30,
+            )
+
+
+async def test_distributed_object_listener_survives_a_member_kill(
+    hazelcast_cluster_factory: Any,
+) -> None:
+    async with hazelcast_cluster_factory(3) as cluster:
+        async with HazelcastClient(**client_options(cluster)) as client:
+            await wait_until(lambda: len(client._connections.active) == 3, within=30)
+            events = Recorder()
+            registration = await client.add_distributed_object_listener(events)
+
+            async def async_listener(event: Any) -> None:
+                await anyio.lowlevel.checkpoint()
+                async_events(event)
+
+            async_events = Recorder()
+            await client.add_distributed_object_listener(async_listener)
+
+            first = unique("objects")
+            m = await client.get_map(first)
+            await events.wait_for(lambda items: any(e.name == first for e in items))
+            created = next(e for e in events.items if e.name == first)
+            assert created.event_type == "CREATED"
+            assert created.service_name == "hz:impl:mapService"
+            await async_events.wait_for(lambda items: any(e.name == first for e in items))
+
+            cluster.members[1].kill()
+            await wait_until(lambda: len(client._connections.active) == 2, within=30)
+
+            second = unique("objects")
+            await client.get_map(second)
+            await events.wait_for(lambda items: any(e.name == second for e in items), within=30)
+            await m.destroy()
+            await events.wait_for(
+                lambda items: any(e.name == first and e.event_type == "DESTROYED" for e in items)
+            )
+            # one event per change even though every member connection has the listener
+            assert sum(1 for e in events.items if e.name == second) == 1
+
+            assert await client.remove_distributed_object_listener(registration)
+            assert not await client.remove_distributed_object_listener(registration)
+            count = len(events.items)
+            third = unique("objects")
+            await client.get_map(third)
+            await async_events.wait_for(lambda items: any(e.name == third for e in items))
+            assert len(events.items) == count
+
+            async with client.distributed_object_events() as stream:
+                fourth = unique("objects")
+                await client.get_map(fourth)
+                with anyio.fail_after(15):
+                    async for event in stream:
+                        if event.name == fourth:
+                            break
+
+
+async def test_load_balancers_pick_members_for_non_key_calls(
+    hazelcast_cluster_factory: Any,
+) -> None:
+    class FirstMember(LoadBalancer):
+        def init(self, cluster_service: Any) -> None:
+            self.cluster_service = cluster_service
+
+        def next(self) -> MemberInfo | None:
+            members = sorted(self.cluster_service.get_members(), key=lambda m: m.address.port)
+            return members[0] if members else None
+
+    async with hazelcast_cluster_factory(3) as cluster:
+        for balancer in (RoundRobinLB(), RandomLB(), FirstMember()):
+            async with HazelcastClient(**client_options(cluster), load_balancer=balancer) as client:
+                await wait_until(lambda c=client: len(c._connections.active) == 3, within=30)
+                used: list[Connection] = []
+
+                def trace(
+                    _r: bytearray,
+                    partition_id: int,
+                    connection: Connection,
+                    used: list[Connection] = used,
+                ) -> None:
+                    if partition_id < 0:
+                        used.append(connection)
+
+                client._invocations.trace = trace
+                m = await client.get_map(unique("lb"))
+                for _ in range(30):
+                    await m.size()
+                members = [c.member_uuid for c in used[-30:]]
+                if isinstance(balancer, RoundRobinLB):
+                    assert len(set(members)) == 3
+                    assert members[:3] * 10 == members  # each in turn
+                elif isinstance(balancer, RandomLB):
+                    assert len(set(members)) >= 2
+                else:
+                    first = min(cluster.members, key=lambda m: m.port)
+                    assert {str(c.remote_address) for c in used[-30:]} == {first.address}
