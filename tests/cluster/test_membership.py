@@ -78,12 +78,14 @@ async def test_membership_listeners_and_connections_follow_the_cluster(
             )
 
 
+@pytest.mark.parametrize("smart", [True, False], ids=["smart", "unisocket"])
 async def test_distributed_object_listener_survives_a_member_kill(
-    hazelcast_cluster_factory: Any,
+    hazelcast_cluster_factory: Any, smart: bool
 ) -> None:
     async with hazelcast_cluster_factory(3) as cluster:
-        async with HazelcastClient(**client_options(cluster)) as client:
-            await wait_until(lambda: len(client._connections.active) == 3, within=30)
+        async with HazelcastClient(**client_options(cluster, smart_routing=smart)) as client:
+            connections = 3 if smart else 1
+            await wait_until(lambda: len(client._connections.active) == connections, within=30)
             events = Recorder()
             registration = await client.add_distributed_object_listener(events)
 
@@ -102,8 +104,23 @@ async def test_distributed_object_listener_survives_a_member_kill(
             assert created.service_name == "hz:impl:mapService"
             await async_events.wait_for(lambda items: any(e.name == first for e in items))
 
-            cluster.members[1].kill()
-            await wait_until(lambda: len(client._connections.active) == 2, within=30)
+            if smart:
+                victim = cluster.members[1]
+            else:  # kill the member the one connection goes to
+                (connection,) = client._connections.active.values()
+                victim = next(
+                    m for m in cluster.members if m.address == str(connection.remote_address)
+                )
+            victim.kill()
+            await wait_until(
+                lambda: (
+                    len(client._connections.active) == (2 if smart else 1)
+                    and all(c.is_alive for c in client._connections.active.values())
+                    and victim.address
+                    not in {str(c.remote_address) for c in client._connections.active.values()}
+                ),
+                within=30,
+            )
 
             second = unique("objects")
             await client.get_map(second)
