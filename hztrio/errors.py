@@ -153,6 +153,7 @@ __all__ = [
     "ResponseAlreadySentError",
     "RetryableHazelcastError",
     "RetryableIOError",
+    "SchemaNotFoundError",
     "SecurityError",
     "ServiceNotFoundError",
     "SessionExpiredError",
@@ -379,6 +380,24 @@ class HazelcastOverloadError(HazelcastError):
 
 class HazelcastSerializationError(HazelcastError):
     """A value could not be serialized or deserialized (on the member or the client)."""
+
+
+class SchemaNotFoundError(HazelcastSerializationError):
+    """Compact data refers to a schema this client does not know (yet).
+
+    The client asks the cluster for the schema and tries again; this error reaches user code
+    only if the cluster does not know the schema either.
+    """
+
+    def __init__(
+        self,
+        message: str | None = None,
+        cause: BaseException | None = None,
+        *,
+        schema_id: int = 0,
+    ) -> None:
+        super().__init__(message or f"Unknown Compact schema id {schema_id}", cause)
+        self.schema_id = schema_id
 
 
 class IllegalAccessException(HazelcastError):

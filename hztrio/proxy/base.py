@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import anyio
 
+from ..errors import SchemaNotFoundError
 from ..protocol.codecs import client as client_codecs
 
 if TYPE_CHECKING:
@@ -16,6 +17,22 @@ if TYPE_CHECKING:
     from ..serialization import Data, SerializationService
 
 MAP_SERVICE = "hz:impl:mapService"
+
+T = TypeVar("T")
+
+
+class SchemaReplicator(Protocol):
+    """What proxies need of the Compact schema service (see ``hztrio.compact``)."""
+
+    @property
+    def has_pending(self) -> bool:
+        """Whether schemas were used that the cluster has not been sent yet."""
+
+    async def send_pending(self) -> None:
+        """Send those schemas to the cluster; return once it has them."""
+
+    async def fetch(self, schema_id: int) -> None:
+        """Get a schema from the cluster; raise SchemaNotFoundError if it has none."""
 
 _DESTROY_PROXY = client_codecs.CLIENT_DESTROY_PROXY
 
@@ -39,7 +56,7 @@ def to_millis(seconds: float | None) -> int:
 class ProxyContext:
     """The client services a proxy works with."""
 
-    __slots__ = ("invocations", "on_destroy", "partitions", "serialization")
+    __slots__ = ("invocations", "on_destroy", "partitions", "schemas", "serialization")
 
     def __init__(
         self,
@@ -47,11 +64,13 @@ class ProxyContext:
         partitions: PartitionService,
         serialization: SerializationService,
         on_destroy: Callable[[Proxy], None],
+        schemas: SchemaReplicator | None = None,
     ) -> None:
         self.invocations = invocations
         self.partitions = partitions
         self.serialization = serialization
         self.on_destroy = on_destroy
+        self.schemas = schemas
 
 
 class Proxy:
@@ -70,6 +89,7 @@ class Proxy:
         self._serialization = context.serialization
         self._to_data = context.serialization.to_data
         self._to_object = context.serialization.to_object
+        self._schemas = context.schemas
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"
@@ -99,12 +119,21 @@ class Proxy:
         assert data is not None
         return data
 
+    # Every request goes through these three. Before sending, Compact schemas the request may
+    # use are sent to the cluster (a member must know a schema before it sees data of it).
+
     async def _invoke(self, request: bytearray, retryable: bool = False) -> ClientMessage:
+        schemas = self._schemas
+        if schemas is not None and schemas.has_pending:
+            await schemas.send_pending()
         return await self._invocations.invoke(request, retryable=retryable)
 
     async def _invoke_on_key(
         self, request: bytearray, key_data: Data, retryable: bool = False
     ) -> ClientMessage:
+        schemas = self._schemas
+        if schemas is not None and schemas.has_pending:
+            await schemas.send_pending()
         return await self._invocations.invoke(
             request,
             partition_id=self._partitions.get_partition_id(key_data),
@@ -114,6 +143,22 @@ class Proxy:
     async def _invoke_on_partition(
         self, request: bytearray, partition_id: int, retryable: bool = False
     ) -> ClientMessage:
+        schemas = self._schemas
+        if schemas is not None and schemas.has_pending:
+            await schemas.send_pending()
         return await self._invocations.invoke(
             request, partition_id=partition_id, retryable=retryable
         )
+
+    async def _deserialize(self, read: Callable[[], T]) -> T:
+        """``read()`` — deserializing a response — fetching unknown Compact schemas first.
+
+        Cancellation: stops waiting for a schema; nothing else happens.
+        """
+        while True:
+            try:
+                return read()
+            except SchemaNotFoundError as exc:
+                if self._schemas is None:
+                    raise
+                await self._schemas.fetch(exc.schema_id)

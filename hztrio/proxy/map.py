@@ -59,7 +59,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         """The value of *key*, or None if the map has no entry for it."""
         key_data = self._key_data(key)
         response = await self._invoke_on_key(_GET(self.name, key_data, thread_id()), key_data, True)
-        return self._to_object(_data_response(response))  # type: ignore[no-any-return]
+        return await self._deserialize(lambda: self._to_object(_data_response(response)))
 
     async def put(
         self,
@@ -82,7 +82,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
                 self.name, key_data, value_data, thread_id(), to_millis(ttl), to_millis(max_idle)
             )
         response = await self._invoke_on_key(request, key_data)
-        return self._to_object(_data_response(response))  # type: ignore[no-any-return]
+        return await self._deserialize(lambda: self._to_object(_data_response(response)))
 
     async def set(
         self,
@@ -119,13 +119,13 @@ class Map(Proxy, Generic[KeyType, ValueType]):
                 self.name, key_data, value_data, thread_id(), to_millis(ttl), to_millis(max_idle)
             )
         response = await self._invoke_on_key(request, key_data)
-        return self._to_object(_data_response(response))  # type: ignore[no-any-return]
+        return await self._deserialize(lambda: self._to_object(_data_response(response)))
 
     async def remove(self, key: KeyType) -> ValueType | None:
         """Remove the entry of *key*; return its value (None if there was none)."""
         key_data = self._key_data(key)
         response = await self._invoke_on_key(_REMOVE(self.name, key_data, thread_id()), key_data)
-        return self._to_object(_data_response(response))  # type: ignore[no-any-return]
+        return await self._deserialize(lambda: self._to_object(_data_response(response)))
 
     async def delete(self, key: KeyType) -> None:
         """Remove the entry of *key* without returning its value (cheaper than remove)."""
@@ -147,7 +147,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         response = await self._invoke_on_key(
             _REPLACE(self.name, key_data, value_data, thread_id()), key_data
         )
-        return self._to_object(_data_response(response))  # type: ignore[no-any-return]
+        return await self._deserialize(lambda: self._to_object(_data_response(response)))
 
     async def replace_if_same(
         self, key: KeyType, old_value: ValueType, new_value: ValueType
@@ -185,19 +185,21 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         """Every key (a snapshot, in no particular order)."""
         response = await self._invoke(_KEY_SET(self.name), True)
         to_object = self._to_object
-        return [to_object(k) for k in _list_response(response)]
+        return await self._deserialize(lambda: [to_object(k) for k in _list_response(response)])
 
     async def values(self) -> list[ValueType]:
         """Every value (a snapshot, in no particular order)."""
         response = await self._invoke(_VALUES(self.name), True)
         to_object = self._to_object
-        return [to_object(v) for v in _list_response(response)]
+        return await self._deserialize(lambda: [to_object(v) for v in _list_response(response)])
 
     async def entry_set(self) -> list[tuple[KeyType, ValueType]]:
         """Every entry as a ``(key, value)`` pair (a snapshot, in no particular order)."""
         response = await self._invoke(_ENTRY_SET(self.name), True)
         to_object = self._to_object
-        return [(to_object(k), to_object(v)) for k, v in _entries_response(response)]
+        return await self._deserialize(
+            lambda: [(to_object(k), to_object(v)) for k, v in _entries_response(response)]
+        )
 
     async def put_all(self, map: Mapping[KeyType, ValueType]) -> None:
         """Set every entry of *map*: one request per partition, all sent concurrently.
@@ -238,11 +240,15 @@ class Map(Proxy, Generic[KeyType, ValueType]):
             ]
         )
         to_object = self._to_object
-        result: dict[KeyType, ValueType] = {}
-        for response in responses:
-            for k, v in _entries_response(response):
-                result[to_object(k)] = to_object(v)
-        return result
+
+        def read() -> dict[KeyType, ValueType]:
+            result: dict[KeyType, ValueType] = {}
+            for response in responses:
+                for k, v in _entries_response(response):
+                    result[to_object(k)] = to_object(v)
+            return result
+
+        return await self._deserialize(read)
 
     async def _checkpoint(self) -> None:
         import anyio.lowlevel
