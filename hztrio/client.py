@@ -108,7 +108,13 @@ class HazelcastClient:
         for member_added, member_removed in config.membership_listeners:
             self.cluster_service.add_listener(member_added, member_removed)
         self._proxy_context = ProxyContext(
-            self._invocations, self.partition_service, self._serialization, self._proxy_destroyed
+            self._invocations,
+            self.partition_service,
+            self._serialization,
+            self._proxy_destroyed,
+            cluster=self.cluster_service,
+            listeners=self._listeners,
+            spawn=self._spawn,
         )
         self._proxies: dict[tuple[str, str], Proxy] = {}
         self._state = _NEW

@@ -61,6 +61,8 @@ def _source_correlation_id(message: ClientMessage) -> int:
 
 
 EventHandler = Callable[[ClientMessage], None]
+#: for a response nobody waits for any more: returns a request to send in reply, or None
+OrphanHandler = Callable[[ClientMessage], "bytearray | None"]
 
 
 class _RetryNow(Exception):  # an internal signal, never raised
@@ -82,6 +84,7 @@ class Invocation:
         "error",
         "event",
         "event_handler",
+        "on_orphaned",
         "partition_id",
         "request",
         "response",
@@ -111,6 +114,7 @@ class Invocation:
         self.acks_expected = 0
         self.acks_received = 0
         self.acks_event: anyio.Event | None = None
+        self.on_orphaned: OrphanHandler | None = None
 
     def complete(self, response: ClientMessage) -> None:
         self.response = response
@@ -159,6 +163,11 @@ class InvocationService:
         self._partitions = partitions
 
     @property
+    def invocation_timeout(self) -> float:
+        """The configured ``invocation_timeout`` (inf if there is none)."""
+        return self._timeout
+
+    @property
     def pending_count(self) -> int:
         """Invocations waiting for a response right now (a test and statistics hook)."""
         return len(self._pending)
@@ -178,6 +187,7 @@ class InvocationService:
         retryable: bool = False,
         event_handler: EventHandler | None = None,
         time_limit: float | None = None,
+        on_orphaned: OrphanHandler | None = None,
     ) -> ClientMessage:
         """Send *request* and return its response message.
 
@@ -187,6 +197,10 @@ class InvocationService:
         idempotent request that may be resent after its connection was lost.
         *event_handler* registers a listener: it receives every event message that arrives
         with this request's correlation id, from the moment the request is sent.
+        *on_orphaned* is for requests with an effect that must be undone if the caller
+        leaves before the response (a lock granted to a task that gave up): called with the
+        late response, it returns a request to send on the same connection (its partition
+        id already set), or None.
 
         Raises the member's error (a :class:`~hztrio.errors.HazelcastError` subclass) when
         it fails for good, :class:`~hztrio.errors.OperationTimeoutError` after
@@ -198,6 +212,7 @@ class InvocationService:
         if self._shutdown_error is not None:
             raise self._shutdown_error
         inv = Invocation(request, partition_id, uuid, connection, retryable, event_handler)
+        inv.on_orphaned = on_orphaned
         limit = self._timeout if time_limit is None else time_limit
         with anyio.move_on_after(limit) as scope:
             return await self._run(inv)
@@ -252,6 +267,7 @@ class InvocationService:
         if handler is not None:
             self.event_handlers[correlation_id] = handler
         registered = False
+        answered = False
         try:
             if not connection.send_nowait(request) and not await connection.send(request):
                 # never sent: always safe to try again elsewhere
@@ -259,6 +275,7 @@ class InvocationService:
             if self.trace is not None:
                 self.trace(request, inv.partition_id, connection)
             await event.wait()
+            answered = True
             response = inv.response
             if response is None:
                 assert inv.error is not None
@@ -273,6 +290,22 @@ class InvocationService:
             pending.pop(correlation_id, None)
             if handler is not None and not registered:
                 self.event_handlers.pop(correlation_id, None)
+            if not answered and inv.on_orphaned is not None:
+                self._orphaned(inv, correlation_id, connection)
+
+    def _orphaned(self, inv: Invocation, correlation_id: int, connection: Connection) -> None:
+        """The caller left before the answer: let the handler deal with the response."""
+        handler = inv.on_orphaned
+        assert handler is not None
+        if inv.response is not None:  # answered just as the caller was cancelled
+            request = handler(inv.response)
+            if request is not None:
+                self.send_and_forget(connection, request)
+        elif inv.error is None and connection.is_alive:
+            sink = Invocation(inv.request, -1, None, connection, False, None)
+            sink.connection = connection
+            sink.on_orphaned = handler
+            self._pending[correlation_id] = sink
 
     async def _wait_for_backups(self, inv: Invocation) -> None:
         acks_event = inv.acks_event = anyio.Event()
@@ -368,8 +401,12 @@ class InvocationService:
         if inv is None:
             self.dropped_responses += 1
             return
-        if inv.event is None:  # fire-and-forget
+        if inv.event is None:  # fire-and-forget, or a response whose caller left
             del self._pending[message.correlation_id]
+            if inv.on_orphaned is not None:
+                request = inv.on_orphaned(message)
+                if request is not None:
+                    self.send_and_forget(connection, request)
             return
         inv.acks_expected = message.backup_acks
         inv.complete(message)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import inspect
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -59,14 +59,21 @@ class EventDispatcher(Generic[T]):
     """Runs one user callback for each event pushed to it, in order, in a task of its own.
 
     *callback* may return an awaitable (an ``async def`` callback): it is awaited before the
-    next event is delivered.
+    next event is delivered. *prepare*, if given, is awaited with each event before the
+    callback sees it (deserialization that may need the network).
     """
 
-    def __init__(self, callback: Callable[[T], Any], name: str) -> None:
+    def __init__(
+        self,
+        callback: Callable[[T], Any],
+        name: str,
+        prepare: Callable[[T], Awaitable[None]] | None = None,
+    ) -> None:
         if not callable(callback):
             raise TypeError(f"{name} must be callable, got {callback!r}")
         self.callback = callback
         self.name = name
+        self._prepare = prepare
         self._send: MemoryObjectSendStream[T]
         self._receive: MemoryObjectReceiveStream[T]
         self._send, self._receive = anyio.create_memory_object_stream[T](CALLBACK_QUEUE_SIZE)
@@ -97,9 +104,12 @@ class EventDispatcher(Generic[T]):
 
     async def _run(self) -> None:
         callback = self.callback
+        prepare = self._prepare
         async with self._receive:
             async for event in self._receive:
                 try:
+                    if prepare is not None:
+                        await prepare(event)
                     result = callback(event)
                     if inspect.isawaitable(result):
                         await result
@@ -121,6 +131,7 @@ class EventSubscription(Generic[T]):
         buffer_size: int,
         on_enter: Callable[[EventSubscription[T]], Any],
         on_exit: Callable[[EventSubscription[T]], Any],
+        prepare: Callable[[T], Awaitable[None]] | None = None,
     ) -> None:
         if buffer_size < 1:
             raise ValueError(f"buffer_size must be at least 1, got {buffer_size!r}")
@@ -130,6 +141,7 @@ class EventSubscription(Generic[T]):
         self._send, self._receive = anyio.create_memory_object_stream[T](buffer_size)
         self._on_enter = on_enter
         self._on_exit = on_exit
+        self._prepare = prepare
         self.lost = 0
         self._entered = False
 
@@ -183,10 +195,11 @@ class EventSubscription(Generic[T]):
     async def __anext__(self) -> T:
         """The next event, waiting for it.
 
-        Cancellation: no event is lost; the next call returns it.
+        Cancellation: while waiting, no event is lost (the next call returns it); while an
+        event is being prepared (a Compact schema fetched for it), that event is dropped.
         """
         try:
-            return await self._receive.receive()
+            event = await self._receive.receive()
         except (anyio.EndOfStream, anyio.ClosedResourceError):
             if self.lost:
                 raise EventsLostError(
@@ -194,6 +207,9 @@ class EventSubscription(Generic[T]):
                     f"{self.lost} events were lost"
                 ) from None
             raise StopAsyncIteration from None
+        if self._prepare is not None:
+            await self._prepare(event)
+        return event
 
 
 # ---------------------------------------------------------------------------------------------

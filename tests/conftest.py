@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import anyio
@@ -36,6 +36,17 @@ async def wait_until(
     with anyio.fail_after(within):
         while True:
             if predicate():
+                return
+            await anyio.sleep(interval)
+
+
+async def eventually(
+    check: Callable[[], Awaitable[object]], *, within: float = 10.0, interval: float = 0.1
+) -> None:
+    """Wait until the async *check()* returns something true (for cluster-side state)."""
+    with anyio.fail_after(within):
+        while True:
+            if await check():
                 return
             await anyio.sleep(interval)
 

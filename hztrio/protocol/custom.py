@@ -21,6 +21,7 @@ from .codec import (
     UUID,
     CustomType,
     P,
+    entry_list,
     list_of,
     map_of,
 )
@@ -115,6 +116,45 @@ SIMPLE_ENTRY_VIEW: Final = CustomType(
     _simple_entry_view,
 )
 
+ANCHOR_DATA_LIST_HOLDER: Final = CustomType(
+    "AnchorDataListHolder",
+    [P("anchor_page_list", list_of(INT)), P("anchor_data_list", entry_list(DATA, DATA))],
+    types.AnchorDataListHolder,
+)
+
+PAGING_PREDICATE_HOLDER: Final = CustomType(
+    "PagingPredicateHolder",
+    [
+        P("anchor_data_list_holder", ANCHOR_DATA_LIST_HOLDER),
+        P("predicate_data", DATA, nullable=True),
+        P("comparator_data", DATA, nullable=True),
+        P("page_size", INT),
+        P("page", INT),
+        P("iteration_type_id", BYTE),
+        P("partition_key_data", DATA, nullable=True),
+        P("partition_keys_data", list_of(DATA), nullable=True, since="2.5"),
+    ],
+    types.PagingPredicateHolder,
+)
+
+BITMAP_INDEX_OPTIONS: Final = CustomType(
+    "BitmapIndexOptions",
+    [P("unique_key", STRING), P("unique_key_transformation", INT)],
+    types.BitmapIndexOptions,
+)
+
+# bTreeIndexConfig (2.5, nullable) is left out: members read its absence as null
+INDEX_CONFIG: Final = CustomType(
+    "IndexConfig",
+    [
+        P("name", STRING, nullable=True),
+        P("type", INT),
+        P("attributes", list_of(STRING)),
+        P("bitmap_index_options", BITMAP_INDEX_OPTIONS, nullable=True),
+    ],
+    types.IndexConfig,
+)
+
 #: Every custom type by its protocol name (the code generator resolves names through this).
 BY_NAME: Final[dict[str, CustomType]] = {
     t.name: t
@@ -129,5 +169,9 @@ BY_NAME: Final[dict[str, CustomType]] = {
         ERROR_HOLDER,
         RAFT_GROUP_ID,
         SIMPLE_ENTRY_VIEW,
+        ANCHOR_DATA_LIST_HOLDER,
+        PAGING_PREDICATE_HOLDER,
+        BITMAP_INDEX_OPTIONS,
+        INDEX_CONFIG,
     )
 }

@@ -100,3 +100,43 @@ class SimpleEntryView:
     version: int
     ttl: int
     max_idle: int
+
+
+@dataclass(slots=True)
+class AnchorDataListHolder:
+    """The anchors of a paging query: page numbers and their (key, value) anchors, serialized."""
+
+    anchor_page_list: list[int]
+    anchor_data_list: list[tuple[bytes, bytes]]
+
+
+@dataclass(slots=True)
+class PagingPredicateHolder:
+    """A paging predicate as the paging-query codecs carry it."""
+
+    anchor_data_list_holder: AnchorDataListHolder
+    predicate_data: bytes | None
+    comparator_data: bytes | None
+    page_size: int
+    page: int
+    iteration_type_id: int
+    partition_key_data: bytes | None
+    partition_keys_data: list[bytes] | None = None
+
+
+@dataclass(slots=True)
+class BitmapIndexOptions:
+    """Options of a bitmap index."""
+
+    unique_key: str
+    unique_key_transformation: int
+
+
+@dataclass(slots=True)
+class IndexConfig:
+    """A map index as ``Map.addIndex`` carries it."""
+
+    name: str | None
+    type: int
+    attributes: list[str]
+    bitmap_index_options: BitmapIndexOptions | None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -11,7 +13,9 @@ from ..errors import SchemaNotFoundError
 from ..protocol.codecs import client as client_codecs
 
 if TYPE_CHECKING:
+    from ..cluster import ClusterService
     from ..invocation import InvocationService
+    from ..listener import ListenerService
     from ..partition import PartitionService
     from ..protocol.frame import ClientMessage
     from ..serialization import Data, SerializationService
@@ -33,6 +37,7 @@ class SchemaReplicator(Protocol):
 
     async def fetch(self, schema_id: int) -> None:
         """Get a schema from the cluster; raise SchemaNotFoundError if it has none."""
+
 
 _DESTROY_PROXY = client_codecs.CLIENT_DESTROY_PROXY
 
@@ -56,7 +61,16 @@ def to_millis(seconds: float | None) -> int:
 class ProxyContext:
     """The client services a proxy works with."""
 
-    __slots__ = ("invocations", "on_destroy", "partitions", "schemas", "serialization")
+    __slots__ = (
+        "cluster",
+        "invocations",
+        "listeners",
+        "on_destroy",
+        "partitions",
+        "schemas",
+        "serialization",
+        "spawn",
+    )
 
     def __init__(
         self,
@@ -65,12 +79,19 @@ class ProxyContext:
         serialization: SerializationService,
         on_destroy: Callable[[Proxy], None],
         schemas: SchemaReplicator | None = None,
+        *,
+        cluster: ClusterService | None = None,
+        listeners: ListenerService | None = None,
+        spawn: Callable[..., None] | None = None,
     ) -> None:
         self.invocations = invocations
         self.partitions = partitions
         self.serialization = serialization
         self.on_destroy = on_destroy
         self.schemas = schemas
+        self.cluster = cluster
+        self.listeners = listeners
+        self.spawn = spawn
 
 
 class Proxy:
@@ -162,3 +183,104 @@ class Proxy:
                 if self._schemas is None:
                     raise
                 await self._schemas.fetch(exc.schema_id)
+
+
+class EntryEventType(enum.IntFlag):
+    """Kinds of entry events (the protocol's listener flags)."""
+
+    ADDED = 1
+    REMOVED = 2
+    UPDATED = 4
+    EVICTED = 8
+    EXPIRED = 16
+    EVICT_ALL = 32
+    CLEAR_ALL = 64
+    MERGED = 128
+    INVALIDATION = 256
+    LOADED = 512
+
+
+class EntryEvent:
+    """Something happened to an entry (or, for EVICT_ALL / CLEAR_ALL, to many).
+
+    ``key``, ``value``, ``old_value`` and ``merging_value`` are deserialized when first read
+    (listener callbacks and event iterators get them already deserialized); ``value`` and
+    ``old_value`` are None unless the listener asked for values.
+    """
+
+    __slots__ = (
+        "_data",
+        "_objects",
+        "_to_object",
+        "event_type",
+        "member",
+        "name",
+        "number_of_affected_entries",
+        "uuid",
+    )
+
+    def __init__(
+        self,
+        to_object: Callable[[Any], Any],
+        name: str,
+        key: bytes | None,
+        value: bytes | None,
+        old_value: bytes | None,
+        merging_value: bytes | None,
+        event_type: int,
+        member_uuid: uuid.UUID,
+        number_of_affected_entries: int,
+        member: Any = None,
+    ) -> None:
+        self._to_object = to_object
+        self._data = (key, value, old_value, merging_value)
+        self._objects: tuple[Any, Any, Any, Any] | None = None
+        self.name = name
+        """Name of the map."""
+        self.event_type = EntryEventType(event_type)
+        """What happened."""
+        self.uuid = member_uuid
+        """UUID of the member where it happened."""
+        self.member = member
+        """That member (a ``MemberInfo``), if it is still in the member list."""
+        self.number_of_affected_entries = number_of_affected_entries
+        """How many entries an EVICT_ALL or CLEAR_ALL affected."""
+
+    def materialize(self) -> None:
+        """Deserialize the key and values now (may raise SchemaNotFoundError)."""
+        if self._objects is None:
+            to_object = self._to_object
+            key, value, old, merging = self._data
+            self._objects = (to_object(key), to_object(value), to_object(old), to_object(merging))
+
+    @property
+    def key(self) -> Any:
+        self.materialize()
+        assert self._objects is not None
+        return self._objects[0]
+
+    @property
+    def value(self) -> Any:
+        self.materialize()
+        assert self._objects is not None
+        return self._objects[1]
+
+    @property
+    def old_value(self) -> Any:
+        self.materialize()
+        assert self._objects is not None
+        return self._objects[2]
+
+    @property
+    def merging_value(self) -> Any:
+        self.materialize()
+        assert self._objects is not None
+        return self._objects[3]
+
+    def __repr__(self) -> str:
+        return (
+            f"EntryEvent(name={self.name!r}, event_type={self.event_type.name}, key={self.key!r}, "
+            f"value={self.value!r}, old_value={self.old_value!r}, "
+            f"merging_value={self.merging_value!r}, member={self.uuid}, "
+            f"number_of_affected_entries={self.number_of_affected_entries})"
+        )
