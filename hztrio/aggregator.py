@@ -91,7 +91,7 @@ class Aggregator(IdentifiedDataSerializable, Generic[R]):
                 input.read_object()
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.attribute_path == self.attribute_path  # type: ignore[attr-defined]
+        return type(other) is type(self) and other.attribute_path == self.attribute_path
 
     def __hash__(self) -> int:
         return hash((type(self), self.attribute_path))

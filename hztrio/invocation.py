@@ -16,15 +16,17 @@ whose correlation id is no longer pending is dropped and counted.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import logging
 import math
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Final
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Final, TypeVar
 
 import anyio
 
 from . import errors
+from ._backend import Backend, Waiter
 from .errors import (
     ClientNotActiveError,
     HazelcastError,
@@ -60,9 +62,15 @@ def _source_correlation_id(message: ClientMessage) -> int:
     return int.from_bytes(message.frames[0].content[16:24], "little", signed=True)
 
 
+T = TypeVar("T")
+
 EventHandler = Callable[[ClientMessage], None]
 #: for a response nobody waits for any more: returns a request to send in reply, or None
 OrphanHandler = Callable[[ClientMessage], "bytearray | None"]
+
+
+class _TimedOut(Exception):  # noqa: N818 - an internal signal
+    """The invocation's deadline passed; ``invoke`` turns it into OperationTimeoutError."""
 
 
 class _RetryNow(Exception):  # an internal signal, never raised
@@ -78,18 +86,22 @@ class Invocation:
     __slots__ = (
         "acks_event",
         "acks_expected",
+        "acks_deadline",
         "acks_received",
         "bound_connection",
         "connection",
+        "deadline",
         "error",
         "event",
         "event_handler",
+        "last_error",
         "on_orphaned",
         "partition_id",
         "request",
         "response",
         "retryable",
         "target_uuid",
+        "timed_out",
     )
 
     def __init__(
@@ -108,12 +120,16 @@ class Invocation:
         self.retryable = retryable
         self.event_handler = event_handler
         self.connection: Connection | None = None
-        self.event: anyio.Event | None = None
+        self.event: Waiter | None = None
         self.response: ClientMessage | None = None
         self.error: BaseException | None = None
         self.acks_expected = 0
         self.acks_received = 0
-        self.acks_event: anyio.Event | None = None
+        self.acks_event: Waiter | None = None
+        self.acks_deadline = math.inf
+        self.deadline = math.inf
+        self.timed_out = False
+        self.last_error: BaseException | None = None
         self.on_orphaned: OrphanHandler | None = None
 
     def complete(self, response: ClientMessage) -> None:
@@ -144,6 +160,7 @@ class InvocationService:
         self._backup_timeout = config.operation_backup_timeout
         self._fail_on_indeterminate = config.fail_on_indeterminate_operation_state
         self._shutdown_error: HazelcastError | None = None
+        self._backend_: Backend | None = None
         self._connections: ConnectionManager | None = None
         self._partitions: PartitionService | None = None
         #: listener registrations: correlation id of the registration → event handler
@@ -161,6 +178,14 @@ class InvocationService:
     def bind(self, connections: ConnectionManager, partitions: PartitionService) -> None:
         self._connections = connections
         self._partitions = partitions
+
+    @property
+    def backend(self) -> Backend:
+        """The event loop's native primitives (chosen on first use, in the loop)."""
+        backend = self._backend_
+        if backend is None:
+            backend = self._backend_ = Backend.detect()
+        return backend
 
     @property
     def invocation_timeout(self) -> float:
@@ -214,19 +239,18 @@ class InvocationService:
         inv = Invocation(request, partition_id, uuid, connection, retryable, event_handler)
         inv.on_orphaned = on_orphaned
         limit = self._timeout if time_limit is None else time_limit
-        with anyio.move_on_after(limit) as scope:
+        inv.deadline = self.backend.current_time() + limit
+        try:
             return await self._run(inv)
-        assert scope.cancelled_caught
-        error = OperationTimeoutError(
-            f"Invocation of message type 0x{_message_type(request):06x} timed out after "
-            f"{limit} s" + (f"; last error: {inv.error!r}" if inv.error else "")
-        )
-        raise error from inv.error
+        except _TimedOut:
+            error = OperationTimeoutError(
+                f"Invocation of message type 0x{_message_type(request):06x} timed out after "
+                f"{limit} s" + (f"; last error: {inv.last_error!r}" if inv.last_error else "")
+            )
+            raise error from inv.last_error
 
     async def _run(self, inv: Invocation) -> ClientMessage:
-        attempt = 0
         while True:
-            attempt += 1
             error = await self._attempt(inv)
             if error is None:
                 response = inv.response
@@ -234,21 +258,27 @@ class InvocationService:
                 return response
             if error is _RETRY_NOW:
                 continue
-            if not self._should_retry(inv, error):
+            if inv.timed_out or not self._should_retry(inv, error):
                 raise error
-            inv.error = error
+            inv.last_error = error
             _logger.debug(
                 "retrying message type 0x%06x after %r", _message_type(inv.request), error
             )
             # a fresh buffer: the previous one may still sit in a dead connection's queue
             inv.request = bytearray(inv.request)
-            await anyio.sleep(self._retry_pause)
+            remaining = inv.deadline - self.backend.current_time()
+            if remaining <= 0:
+                raise _TimedOut()
+            await anyio.sleep(min(self._retry_pause, remaining))
 
     async def _attempt(self, inv: Invocation) -> BaseException | None:
-        """One try. Returns None on success (``inv.response`` set), else the error."""
+        """One try. Returns None on success (``inv.response`` set), else the error.
+
+        Raises :class:`_TimedOut` once the invocation's deadline has passed.
+        """
         connection = self._route(inv)
         if connection is None:
-            return await self._no_connection(inv)
+            return await self._bounded(inv, self._no_connection(inv))
         request = inv.request
         correlation_id = next(self._ids)
         set_correlation_id(request, correlation_id)
@@ -260,7 +290,7 @@ class InvocationService:
         inv.error = None
         inv.acks_expected = inv.acks_received = 0
         inv.acks_event = None
-        event = inv.event = anyio.Event()
+        event = inv.event = self.backend.new_waiter()
         pending = self._pending
         pending[correlation_id] = inv
         handler = inv.event_handler
@@ -269,15 +299,19 @@ class InvocationService:
         registered = False
         answered = False
         try:
-            if not connection.send_nowait(request) and not await connection.send(request):
+            if not connection.send_nowait(request) and not await self._bounded(
+                inv, connection.send(request)
+            ):
                 # never sent: always safe to try again elsewhere
                 return HazelcastIOError(f"{connection!r} is closed")
             if self.trace is not None:
                 self.trace(request, inv.partition_id, connection)
             await event.wait()
-            answered = True
+            answered = not inv.timed_out
             response = inv.response
             if response is None:
+                if inv.timed_out:
+                    raise _TimedOut()
                 assert inv.error is not None
                 return inv.error
             if response.message_type == 0:
@@ -293,6 +327,18 @@ class InvocationService:
             if not answered and inv.on_orphaned is not None:
                 self._orphaned(inv, correlation_id, connection)
 
+    async def _bounded(self, inv: Invocation, wait: Awaitable[T]) -> T:
+        """Await *wait* (a slow path: no connection, a full queue) within the deadline."""
+        remaining = inv.deadline - self.backend.current_time()
+        if remaining <= 0:
+            if inspect.iscoroutine(wait):
+                wait.close()
+            raise _TimedOut()
+        with self.backend.deadline_scope(remaining) as scope:
+            return await wait
+        assert scope.cancelled_caught
+        raise _TimedOut()
+
     def _orphaned(self, inv: Invocation, correlation_id: int, connection: Connection) -> None:
         """The caller left before the answer: let the handler deal with the response."""
         handler = inv.on_orphaned
@@ -301,16 +347,16 @@ class InvocationService:
             request = handler(inv.response)
             if request is not None:
                 self.send_and_forget(connection, request)
-        elif inv.error is None and connection.is_alive:
+        elif connection.is_alive and (inv.error is None or inv.timed_out):
             sink = Invocation(inv.request, -1, None, connection, False, None)
             sink.connection = connection
             sink.on_orphaned = handler
             self._pending[correlation_id] = sink
 
     async def _wait_for_backups(self, inv: Invocation) -> None:
-        acks_event = inv.acks_event = anyio.Event()
-        with anyio.move_on_after(self._backup_timeout):
-            await acks_event.wait()
+        acks_event = inv.acks_event = self.backend.new_waiter()
+        inv.acks_deadline = self.backend.current_time() + self._backup_timeout
+        await acks_event.wait()  # set by the last ack, or by the watchdog at the deadline
         if inv.acks_received < inv.acks_expected:
             self.backup_acks_missed += 1
         if inv.acks_received < inv.acks_expected and self._fail_on_indeterminate:
@@ -366,6 +412,34 @@ class InvocationService:
         if isinstance(error, HazelcastIOError):
             return True  # the request never left the client
         return errors.is_retryable(error, redo=inv.retryable or self._redo)
+
+    # -- deadlines -------------------------------------------------------------------------
+
+    async def run_watchdog(self) -> None:
+        """Enforce deadlines: fail invocations past theirs, end overdue backup-ack waits.
+
+        One task for all invocations, instead of a cancel scope per invocation (which costs
+        more than the rest of a call). It looks every *tick* seconds, a small fraction of the
+        shortest timeout, so deadlines are kept to within that. Runs until cancelled.
+        """
+        shortest = min(self._timeout, self._backup_timeout)
+        tick = 0.1 if math.isinf(shortest) else min(0.1, max(0.005, shortest / 50))
+        now = self.backend.current_time
+        while True:
+            await anyio.sleep(tick)
+            self.expire(now())
+
+    def expire(self, now: float) -> None:
+        """Fail the pending invocations whose deadline is before *now* (synchronous)."""
+        for inv in list(self._pending.values()):
+            if inv.event is None:
+                continue
+            if inv.response is None:
+                if inv.deadline <= now and inv.error is None:
+                    inv.timed_out = True
+                    inv.event.set()
+            elif inv.acks_event is not None and inv.acks_deadline <= now:
+                inv.acks_event.set()
 
     # -- fire and forget (heartbeat pings) --------------------------------------------------
 

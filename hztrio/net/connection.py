@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, cast
 
 import anyio
 import anyio.abc
-from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
+from .._backend import Backend, Waiter
 from ..errors import HazelcastError, ProtocolError, TargetDisconnectedError
 from ..protocol.frame import (
     DEFAULT_MAX_MESSAGE_SIZE,
@@ -65,6 +66,7 @@ class Connection:
         *,
         max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
         socket_options: Sequence[tuple[int, int, int | bytes]] = (),
+        backend: Backend | None = None,
     ) -> None:
         self.connection_id = connection_id
         self.remote_address = remote_address
@@ -74,9 +76,11 @@ class Connection:
         self._on_message = on_message
         self._on_close = on_close
         self._max_message_size = max_message_size
-        send, receive = anyio.create_memory_object_stream[bytes | bytearray](OUTBOUND_QUEUE_SIZE)
-        self._outbound: MemoryObjectSendStream[bytes | bytearray] = send
-        self._outbound_receive: MemoryObjectReceiveStream[bytes | bytearray] = receive
+        # the outbound channel: a bounded queue the writer drains, and how to wake it
+        self._backend = backend or Backend.detect()
+        self._queue: deque[bytes | bytearray] = deque()
+        self._writer_waiter: Waiter | None = None
+        self._space: anyio.Event | None = None
         self._scope = anyio.CancelScope()
         self._closed = False
         self.close_reason: str | None = None
@@ -122,14 +126,14 @@ class Connection:
         Returns False, without queuing, when the connection is closed or its queue is full;
         the caller then picks another route or waits (:meth:`send`). Never blocks.
         """
-        if self._closed:
+        queue = self._queue
+        if self._closed or len(queue) >= OUTBOUND_QUEUE_SIZE:
             return False
-        try:
-            self._outbound.send_nowait(message)
-        except anyio.WouldBlock:
-            return False
-        except (anyio.ClosedResourceError, anyio.BrokenResourceError):
-            return False
+        queue.append(message)
+        waiter = self._writer_waiter
+        if waiter is not None:
+            self._writer_waiter = None
+            waiter.set()
         return True
 
     async def send(self, message: bytes | bytearray) -> bool:
@@ -137,14 +141,16 @@ class Connection:
 
         Cancellation: if cancelled while waiting, the message was not queued.
         """
-        if self._closed:
-            await anyio.lowlevel.checkpoint()
-            return False
-        try:
-            await self._outbound.send(message)
-        except (anyio.ClosedResourceError, anyio.BrokenResourceError):
-            return False
-        return True
+        while True:
+            if self._closed:
+                await anyio.lowlevel.checkpoint()
+                return False
+            if self.send_nowait(message):
+                await anyio.lowlevel.checkpoint()
+                return True
+            if self._space is None:
+                self._space = anyio.Event()
+            await self._space.wait()
 
     # -- lifetime ---------------------------------------------------------------------------
 
@@ -169,8 +175,7 @@ class Connection:
                 await self._aclose_stream()
 
     async def _aclose_stream(self) -> None:
-        self._outbound.close()
-        self._outbound_receive.close()
+        self._queue.clear()
         try:
             with anyio.move_on_after(1):
                 await self._stream.aclose()
@@ -190,7 +195,8 @@ class Connection:
         self.close_reason = reason
         self.close_cause = cause
         self._scope.cancel()
-        self._outbound.close()
+        if self._space is not None:
+            self._space.set()
         level = logging.DEBUG if cause is None else logging.WARNING
         _logger.log(level, "%r closed: %s%s", self, reason, f" ({cause})" if cause else "")
         self._on_close(self)
@@ -210,10 +216,11 @@ class Connection:
         reader = MessageReader(self._max_message_size)
         feed = reader.feed
         on_message = self._on_message
+        now = self._backend.current_time
         try:
             while True:
                 data = await receive(RECEIVE_SIZE)
-                self.last_read_time = anyio.current_time()
+                self.last_read_time = now()
                 self.bytes_received += len(data)
                 messages = feed(data)
                 self.messages_received += len(messages)
@@ -227,35 +234,40 @@ class Connection:
             self.close("protocol error", ProtocolError(f"{self.remote_address}: {exc}"))
 
     async def _writer(self) -> None:
-        receive = self._outbound_receive
-        receive_nowait = receive.receive_nowait
+        queue = self._queue
+        popleft = queue.popleft
         send = self._stream.send
+        new_waiter = self._backend.new_waiter
+        now = self._backend.current_time
         try:
             while True:
-                first = await receive.receive()
+                if not queue:
+                    waiter = self._writer_waiter = new_waiter()
+                    await waiter.wait()
+                    continue
+                first = popleft()
                 size = len(first)
-                if size >= WRITE_BUDGET:
+                if size >= WRITE_BUDGET or not queue:
                     data: bytes | bytearray = first
                     count = 1
                 else:
                     chunks = [first]
-                    while size < WRITE_BUDGET:
-                        try:
-                            chunk = receive_nowait()
-                        except anyio.WouldBlock:
-                            break
+                    while queue and size < WRITE_BUDGET:
+                        chunk = popleft()
                         chunks.append(chunk)
                         size += len(chunk)
-                    data = b"".join(chunks) if len(chunks) > 1 else first
+                    data = b"".join(chunks)
                     count = len(chunks)
+                space = self._space
+                if space is not None and len(queue) < OUTBOUND_QUEUE_SIZE:
+                    self._space = None
+                    space.set()
                 # A cancelled or failed send may have written part of a frame: the
                 # connection is never reused after that (close() below, or the scope's
                 # cancellation that only happens when we are closing anyway).
                 await send(cast(bytes, data))  # bytearray is fine: not mutated after
-                self.last_write_time = anyio.current_time()
+                self.last_write_time = now()
                 self.messages_sent += count
                 self.bytes_sent += size
-        except anyio.EndOfStream:
-            pass  # the outbound channel was closed: we are closing
         except _TRANSPORT_ERRORS as exc:
             self.close(f"write failed: {exc!r}", exc)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import enum
+import itertools
 import uuid
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import anyio
+import sniffio
+import trio.lowlevel
 
 from ..errors import SchemaNotFoundError
 from ..protocol.codecs import client as client_codecs
@@ -42,13 +47,29 @@ class SchemaReplicator(Protocol):
 _DESTROY_PROXY = client_codecs.CLIENT_DESTROY_PROXY
 
 
+_task_ids: weakref.WeakKeyDictionary[object, int] = weakref.WeakKeyDictionary()
+_next_task_id = itertools.count(1)
+
+
+def _current_task() -> object:
+    if sniffio.current_async_library() == "trio":
+        return trio.lowlevel.current_task()
+    return asyncio.current_task()
+
+
 def thread_id() -> int:
     """The "thread id" Hazelcast sees for the current task.
 
     Hazelcast ties lock ownership to the caller's thread; hztrio ties it to the calling task,
-    so the task that locked a key is the one that may unlock it.
+    so the task that locked a key is the one that may unlock it. Each task gets a number of
+    its own for its lifetime (never reused by a later task).
     """
-    return anyio.get_current_task().id & 0x7FFFFFFFFFFFFFFF
+    task = _current_task()
+    try:
+        return _task_ids[task]
+    except KeyError:
+        number = _task_ids[task] = next(_next_task_id)
+        return number
 
 
 def to_millis(seconds: float | None) -> int:

@@ -646,6 +646,23 @@ def _error_tail(text: str, lines: int = _ERROR_TAIL_LINES) -> str:
 # --------------------------------------------------------------------------------------
 
 
+def _wait_stopped(pid: int, timeout: float = 5.0) -> None:
+    """Wait (briefly, synchronously) until every thread of *pid* is in the stopped state."""
+    deadline = time.monotonic() + timeout
+    task_dir = Path(f"/proc/{pid}/task")
+    while time.monotonic() < deadline:
+        try:
+            states = [
+                (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                for task in task_dir.iterdir()
+            ]
+        except (OSError, IndexError):
+            return  # not Linux, or the process is gone: nothing more to wait for
+        if all(state in ("T", "t") for state in states):
+            return
+        time.sleep(0.001)
+
+
 class Member:
     """One member process of a :class:`Cluster` (create members through the cluster).
 
@@ -727,11 +744,15 @@ class Member:
     def suspend(self) -> None:
         """Freeze the JVM with SIGSTOP: its port still accepts connections, but nothing
         answers, and the other members drop it after ``hazelcast.max.no.heartbeat.seconds``.
+
+        Returns once every thread of the JVM is stopped (a signal takes effect when the
+        process is next scheduled, so a busy JVM could otherwise still answer a moment).
         """
         if self.is_running() and self._process is not None:
             self._note(f"suspending pid {self._process.pid} (SIGSTOP)")
             self._process.send_signal(signal.SIGSTOP)
             self._suspended = True
+            _wait_stopped(self._process.pid)
 
     def resume(self) -> None:
         """Let a suspended JVM run again with SIGCONT."""

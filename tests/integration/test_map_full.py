@@ -45,6 +45,11 @@ pytestmark = [pytest.mark.anyio, pytest.mark.timeout(120)]
 
 JAVA = sorted((Path(__file__).parent.parent / "java").glob("*.java"))
 FACTORY_CONFIG = """
+<map name="loaded-*">
+    <map-store enabled="true" initial-mode="LAZY">
+        <class-name>hztrio.test.NumberLoader</class-name>
+    </map-store>
+</map>
 <serialization>
     <data-serializable-factories>
         <data-serializable-factory factory-id="5">
@@ -500,9 +505,10 @@ async def test_remaining_operations(client: HazelcastClient) -> None:
     assert view.key == "t" and view.value == "v"
     assert view.ttl == 100_000
     assert await m.get_entry_view("missing") is None
-    await m.flush()
-    await m.load_all()
-    await m.load_all(["t"])
+    from hztrio.errors import IllegalArgumentError
+
+    with pytest.raises(IllegalArgumentError, match="map store"):
+        await m.load_all()  # the member refuses: this map has no MapStore
     interceptor = await m.add_interceptor(UpperCaseInterceptor())
     assert await m.get("t") == "V"
     assert await m.remove_interceptor(interceptor)
@@ -512,3 +518,27 @@ async def test_remaining_operations(client: HazelcastClient) -> None:
 
 async def _absent(m: Any, key: str) -> bool:
     return not await m.contains_key(key)
+
+
+async def test_map_store_loading_and_loaded_events(client: HazelcastClient) -> None:
+    m = await client.get_map(unique("loaded"))
+    loaded = Recorder()
+    await m.add_entry_listener(include_value=True, loaded_func=loaded)
+    assert await m.get(3) == "loaded-3"  # read through the loader
+    await m.evict_all()
+    assert await m.size() == 0
+    await m.load_all([1, 2])
+    assert await m.size() == 2
+    await loaded.wait_for(lambda e: len(e) >= 2)
+    assert {(e.key, e.value) for e in loaded.items} >= {(1, "loaded-1"), (2, "loaded-2")}
+    assert all(e.event_type == EntryEventType.LOADED for e in loaded.items)
+    await m.load_all()
+    assert await m.size() == 10
+    assert await m.evict(5)
+    assert await m.get(5) == "loaded-5"
+    await m.put(5, "changed")
+    await m.flush()
+    await m.load_all(replace_existing_values=False)
+    assert await m.get(5) == "changed"
+    await m.load_all(replace_existing_values=True)
+    assert await m.get(5) == "loaded-5"

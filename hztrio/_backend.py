@@ -1,0 +1,139 @@
+"""The few event-loop primitives on the invocation hot path, native to each backend.
+
+AnyIO runs hztrio on Trio and on asyncio, and everything outside the hot path uses it. On
+the path every call takes — waiting for a response, its timeout, the current task — AnyIO's
+portable wrappers cost more than the rest of a call; this module picks the native primitive
+once per client instead:
+
+- :class:`Waiter`: one task waits, another wakes it (a response slot, the writer's wake-up);
+- :func:`Backend.deadline_scope`: a cancel scope with a deadline (``invocation_timeout``);
+- :func:`Backend.current_task`: the running task object (lock ownership).
+
+Both backends' waiters are cancellation-safe: a cancelled ``wait()`` raises the backend's
+cancellation and a later ``set()`` is a no-op.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import anyio
+import sniffio
+
+
+class Waiter(Protocol):
+    """Wait once for ``set()``; ``set()`` before ``wait()`` makes ``wait()`` return at once."""
+
+    def set(self) -> None: ...
+
+    async def wait(self) -> None: ...
+
+
+class DeadlineScope(Protocol):
+    cancelled_caught: bool
+
+    def __enter__(self) -> Any: ...
+
+    def __exit__(self, *exc_info: Any) -> bool | None: ...
+
+
+class Backend:
+    """The primitives of one event loop library (see the module documentation)."""
+
+    name: str
+    new_waiter: Callable[[], Waiter]
+    current_task: Callable[[], object]
+    current_time: Callable[[], float]
+
+    def deadline_scope(self, seconds: float) -> DeadlineScope:  # pragma: no cover - abstract
+        raise TypeError("use Backend.detect()")
+
+    @staticmethod
+    def detect() -> Backend:
+        """The backend of the running event loop."""
+        library = sniffio.current_async_library()
+        if library == "trio":
+            return _TrioBackend()
+        return _AnyioBackend()
+
+
+class _TrioBackend(Backend):
+    def __init__(self) -> None:
+        import trio
+        import trio.lowlevel as lowlevel
+
+        self.name = "trio"
+        self._trio = trio
+        self.current_task = lowlevel.current_task
+        self.current_time = trio.current_time
+        wait_task_rescheduled = lowlevel.wait_task_rescheduled
+        reschedule = lowlevel.reschedule
+        current_task = lowlevel.current_task
+        succeeded = lowlevel.Abort.SUCCEEDED
+        checkpoint = lowlevel.checkpoint
+
+        class TrioWaiter:
+            __slots__ = ("_done", "_task")
+
+            def __init__(self) -> None:
+                self._task: Any = None
+                self._done = False
+
+            def set(self) -> None:
+                if self._done:
+                    return
+                self._done = True
+                task = self._task
+                if task is not None:
+                    self._task = None
+                    reschedule(task)
+
+            def _abort(self, _raise_cancel: Any) -> Any:
+                self._task = None
+                return succeeded
+
+            async def wait(self) -> None:
+                if self._done:
+                    await checkpoint()
+                    return
+                self._task = current_task()
+                await wait_task_rescheduled(self._abort)
+
+        self.new_waiter = TrioWaiter
+
+    def deadline_scope(self, seconds: float) -> DeadlineScope:
+        if math.isinf(seconds):
+            return self._trio.CancelScope()
+        return self._trio.CancelScope(deadline=self._trio.current_time() + seconds)
+
+
+class _AnyioBackend(Backend):
+    """asyncio (through AnyIO's cancel scopes, which asyncio itself lacks)."""
+
+    def __init__(self) -> None:
+        self.name = "asyncio"
+        loop = asyncio.get_running_loop()
+        self.current_time = loop.time
+        self.current_task = asyncio.current_task
+        create_future = loop.create_future
+
+        class FutureWaiter:
+            __slots__ = ("_future",)
+
+            def __init__(self) -> None:
+                self._future = create_future()
+
+            def set(self) -> None:
+                if not self._future.done():
+                    self._future.set_result(None)
+
+            async def wait(self) -> None:
+                await self._future
+
+        self.new_waiter = FutureWaiter
+
+    def deadline_scope(self, seconds: float) -> DeadlineScope:
+        return anyio.move_on_after(seconds)  # type: ignore[return-value]
