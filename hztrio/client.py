@@ -15,6 +15,7 @@ import anyio.abc
 
 from ._concurrency import flatten_group, reraise
 from .cluster import ClusterService
+from .compact import CompactSchemaService
 from .config import Config
 from .errors import ClientNotActiveError, HazelcastInternalError
 from .invocation import InvocationService
@@ -26,6 +27,7 @@ from .listener import (
     ListenerRegistration,
     ListenerService,
 )
+from .near_cache import NearCacheManager
 from .net.heartbeat import run_heartbeat
 from .net.manager import ConnectionManager
 from .partition import PartitionService
@@ -34,6 +36,7 @@ from .protocol.frame import ClientMessage
 from .protocol.types import DistributedObjectInfo
 from .proxy.base import MAP_SERVICE, Proxy, ProxyContext
 from .proxy.map import Map
+from .proxy.near_cached_map import NearCachedMap
 from .serialization import SerializationService
 from .util import RoundRobinLB
 
@@ -82,9 +85,7 @@ class HazelcastClient:
         self.name = config.client_name or f"hz.client_{self._id}"
         self._uuid = uuid.uuid4()
         self.lifecycle_service = LifecycleService(list(config.lifecycle_listeners))
-        self._serialization = SerializationService(
-            default_int_type=config.default_int_type, is_big_endian=config.is_big_endian
-        )
+        self._serialization = SerializationService.from_config(config)
         self._invocations = InvocationService(config)
         self.cluster_service = ClusterService()
         self.partition_service = PartitionService()
@@ -107,11 +108,20 @@ class HazelcastClient:
         self._connections.set_load_balancer(load_balancer)
         for member_added, member_removed in config.membership_listeners:
             self.cluster_service.add_listener(member_added, member_removed)
+        self._schemas = CompactSchemaService(
+            self._serialization.compact_schemas,
+            self._invocations,
+            lambda: [member.uuid for member in self.cluster_service.get_members()],
+            config.invocation_retry_pause,
+            spawn=self._spawn,
+        )
+        self._connections.add_new_cluster_observer(self._schemas.on_new_cluster)
         self._proxy_context = ProxyContext(
             self._invocations,
             self.partition_service,
             self._serialization,
             self._proxy_destroyed,
+            self._schemas,
             cluster=self.cluster_service,
             listeners=self._listeners,
             spawn=self._spawn,
@@ -122,6 +132,7 @@ class HazelcastClient:
         self._services_scope: anyio.CancelScope | None = None
         self._services_tg: anyio.abc.TaskGroup | None = None
         self._object_listeners: dict[str, tuple[uuid.UUID, EventDispatcher[Any]]] = {}
+        self._near_caches: NearCacheManager | None = None
 
     def __repr__(self) -> str:
         return f"HazelcastClient(name={self.name!r}, cluster={self.config.cluster_name!r})"
@@ -182,6 +193,7 @@ class HazelcastClient:
                 self._listeners.start(self._spawn)
                 self.lifecycle_service.fire(LifecycleState.STARTED)
                 await tg.start(self._connections.run)
+                tg.start_soon(self._invocations.run_watchdog)
                 tg.start_soon(
                     run_heartbeat,
                     self._connections,
@@ -227,10 +239,45 @@ class HazelcastClient:
     # -- distributed objects --------------------------------------------------------------
 
     async def get_map(self, name: str) -> Map[Any, Any]:
-        """The distributed map called *name* (created on the cluster on first use)."""
-        return await self._get_proxy(MAP_SERVICE, name, Map)
+        """The distributed map called *name* (created on the cluster on first use).
 
-    async def _get_proxy(self, service_name: str, name: str, cls: type[P]) -> P:
+        If ``near_caches`` configures *name*, the map is a
+        :class:`~hztrio.proxy.near_cached_map.NearCachedMap`, ready to use (its invalidation
+        listener registered). Cancellation: stops; the next call completes the set-up.
+        """
+        if name not in self.config.near_caches:
+            return await self._get_proxy(MAP_SERVICE, name, Map)
+        proxy = await self._get_proxy(MAP_SERVICE, name, Map, self._new_near_cached_map)
+        assert isinstance(proxy, NearCachedMap)
+        await proxy._ensure_ready()
+        return proxy
+
+    def _new_near_cached_map(
+        self, service_name: str, name: str, context: ProxyContext
+    ) -> NearCachedMap[Any, Any]:
+        manager = self._near_caches
+        if manager is None:
+            manager = NearCacheManager(
+                self._invocations,
+                self.partition_service,
+                self.cluster_service,
+                self._serialization.to_data,
+                self._uuid,
+                smart=self.config.smart_routing,
+            )
+            self._spawn(manager.run)
+            self._connections.add_connection_observers(added=manager.connection_added)
+            self._connections.add_new_cluster_observer(manager.clear_all)
+            self._near_caches = manager
+        return NearCachedMap(service_name, name, context, manager, self.config.near_caches[name])
+
+    async def _get_proxy(
+        self,
+        service_name: str,
+        name: str,
+        cls: type[P],
+        factory: Callable[[str, str, ProxyContext], P] | None = None,
+    ) -> P:
         if not isinstance(name, str) or not name:
             raise ValueError(f"a distributed object name must be a non-empty str, got {name!r}")
         self._check_active()
@@ -240,7 +287,8 @@ class HazelcastClient:
             await self._invocations.invoke(_CREATE_PROXY(name, service_name))
             proxy = self._proxies.get(key)
             if proxy is None:
-                proxy = self._proxies[key] = cls(service_name, name, self._proxy_context)
+                new = cls if factory is None else factory
+                proxy = self._proxies[key] = new(service_name, name, self._proxy_context)
         else:
             await anyio.lowlevel.checkpoint()
         assert isinstance(proxy, cls)
@@ -260,8 +308,11 @@ class HazelcastClient:
             key = (info.service_name, info.name)
             proxy = self._proxies.get(key)
             if proxy is None:
-                cls = _PROXY_CLASSES.get(info.service_name, Proxy)
-                proxy = self._proxies[key] = cls(info.service_name, info.name, self._proxy_context)
+                if info.service_name == MAP_SERVICE and info.name in self.config.near_caches:
+                    new: Callable[[str, str, ProxyContext], Proxy] = self._new_near_cached_map
+                else:
+                    new = _PROXY_CLASSES.get(info.service_name, Proxy)
+                proxy = self._proxies[key] = new(info.service_name, info.name, self._proxy_context)
             proxies.append(proxy)
         return proxies
 

@@ -170,19 +170,10 @@ UNSUPPORTED_OPTIONS: frozenset[str] = frozenset(
         "creds_username",
         "creds_password",
         "token_provider",
-        "near_caches",
         "flake_id_generators",
         "reliable_topics",
         "statistics_enabled",
         "statistics_period",
-        "data_serializable_factories",
-        "portable_factories",
-        "portable_version",
-        "class_definitions",
-        "check_class_definition_errors",
-        "compact_serializers",
-        "custom_serializers",
-        "global_serializer",
         "use_public_ip",
     }
 )
@@ -488,6 +479,16 @@ class NearCacheConfig:
     """Entries sampled for expiry at each eviction."""
     eviction_sampling_pool_size: int = 16
     """Size of the pool of eviction candidates."""
+    reconciliation_interval: float = 60.0
+    """hztrio extension: seconds between two runs of anti-entropy, which asks every member
+    for the invalidation metadata of the map so that invalidations the client missed are
+    detected; 0 disables it. Java's default (its property
+    ``hazelcast.invalidation.reconciliation.interval.seconds``); Java requires at least 30,
+    hztrio takes smaller values too (tests), but each run costs one request per member."""
+    max_tolerated_miss_count: int = 10
+    """hztrio extension: missed invalidations (summed over the map's partitions) tolerated
+    before the entries that may have missed one are dropped; Java's
+    ``hazelcast.invalidation.max.tolerated.miss.count``."""
 
     def __post_init__(self) -> None:
         _normalize_fields(self, _NEAR_CACHE_OPTIONS)
@@ -518,6 +519,8 @@ _NEAR_CACHE_OPTIONS: Final[Mapping[str, Callable[[str, Any], Any]]] = MappingPro
         "eviction_max_size": lambda n, v: _int(n, v, 1),
         "eviction_sampling_count": lambda n, v: _int(n, v, 1),
         "eviction_sampling_pool_size": lambda n, v: _int(n, v, 1),
+        "reconciliation_interval": _backoff,
+        "max_tolerated_miss_count": lambda n, v: _int(n, v, 0),
     }
 )
 _NEAR_CACHE_DEFAULTS: Final = _defaults(NearCacheConfig, _NEAR_CACHE_OPTIONS)
@@ -637,6 +640,7 @@ class ConfigOptions(TypedDict, total=False):
     default_int_type: IntType | int | str | None
     global_serializer: type | None
     custom_serializers: Mapping[type, type] | None
+    allow_pickle: bool | None
     near_caches: Mapping[str, NearCacheConfig | Mapping[str, Any]] | None
     flake_id_generators: Mapping[str, FlakeIdGeneratorConfig | Mapping[str, Any]] | None
     reliable_topics: Mapping[str, ReliableTopicConfig | Mapping[str, Any]] | None
@@ -750,6 +754,10 @@ class Config:
     """StreamSerializer class for objects that no other serializer handles."""
     custom_serializers: Mapping[type, type] = field(default_factory=_empty_mapping)
     """``{python class: StreamSerializer class}``."""
+    allow_pickle: bool = False
+    """hztrio extension: pickle objects that no other serializer handles, and unpickle data
+    of type id -120 (what the official client writes by default). Off: unpickling data read
+    from a cluster runs code chosen by whoever wrote it."""
     # --- per-structure settings ---
     near_caches: Mapping[str, NearCacheConfig] = field(default_factory=_empty_mapping)
     """``{map name: NearCacheConfig or dict of its options}``."""
@@ -1043,6 +1051,7 @@ _CONFIG_OPTIONS: Final[Mapping[str, Callable[[str, Any], Any]]] = MappingProxyTy
         "default_int_type": lambda n, v: _enum(n, v, IntType),
         "global_serializer": _global_serializer,
         "custom_serializers": _custom_serializers,
+        "allow_pickle": _bool,
         "near_caches": lambda n, v: _named_configs(
             n, v, NearCacheConfig, NearCacheConfig.from_dict
         ),

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
-__all__ = ["HazelcastJsonValue"]
+__all__ = [
+    "BooleanArray",
+    "CharArray",
+    "DoubleArray",
+    "FloatArray",
+    "HazelcastJsonValue",
+    "IntArray",
+    "LongArray",
+    "ShortArray",
+    "StringArray",
+]
 
 
 class HazelcastJsonValue:
@@ -50,3 +60,76 @@ class HazelcastJsonValue:
 
     def __repr__(self) -> str:
         return f"HazelcastJsonValue({self._json!r})"
+
+
+# -- Java arrays ------------------------------------------------------------------------------
+
+
+class _JavaArray(list[Any]):
+    """A list that is serialized as a Java array rather than an ``ArrayList``."""
+
+    __slots__ = ()
+    java_type: ClassVar[str] = ""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list.__repr__(self)})"
+
+
+class BooleanArray(_JavaArray):
+    """A list of bools that Java reads as ``boolean[]`` (a plain list becomes an ArrayList).
+
+    Java's ``boolean[]`` values are read back as this type. It is a ``list``: everything a list
+    does works, and it compares equal to a list with the same items.
+    """
+
+    __slots__ = ()
+    java_type = "boolean[]"
+
+
+class CharArray(_JavaArray):
+    """A list of one-character strs (UTF-16 code units) that Java reads as ``char[]``."""
+
+    __slots__ = ()
+    java_type = "char[]"
+
+
+class ShortArray(_JavaArray):
+    """A list of ints that Java reads as ``short[]`` (each must fit 16 bits)."""
+
+    __slots__ = ()
+    java_type = "short[]"
+
+
+class IntArray(_JavaArray):
+    """A list of ints that Java reads as ``int[]`` (each must fit 32 bits)."""
+
+    __slots__ = ()
+    java_type = "int[]"
+
+
+class LongArray(_JavaArray):
+    """A list of ints that Java reads as ``long[]`` (each must fit 64 bits)."""
+
+    __slots__ = ()
+    java_type = "long[]"
+
+
+class FloatArray(_JavaArray):
+    """A list of floats that Java reads as ``float[]`` (32-bit: values are rounded)."""
+
+    __slots__ = ()
+    java_type = "float[]"
+
+
+class DoubleArray(_JavaArray):
+    """A list of floats that Java reads as ``double[]``."""
+
+    __slots__ = ()
+    java_type = "double[]"
+
+
+class StringArray(_JavaArray):
+    """A list of strs (or ``None``) that Java reads as ``String[]``."""
+
+    __slots__ = ()
+    java_type = "String[]"

@@ -160,6 +160,7 @@ class ConnectionManager:
         self.cluster_id: uuid.UUID | None = None
         self._connection_added: list[ConnectionObserver] = []
         self._connection_removed: list[ConnectionObserver] = []
+        self._new_cluster_observers: list[Callable[[], None]] = []
         self._partitions_ready = anyio.Event()
         self._load_balancer: Any = None
         #: test hook: where to really connect for a member address (e.g. a fault proxy)
@@ -214,6 +215,10 @@ class ConnectionManager:
             self._connection_added.append(added)
         if removed is not None:
             self._connection_removed.append(removed)
+
+    def add_new_cluster_observer(self, observer: Callable[[], None]) -> None:
+        """Internal: be told (synchronously) when the client connects to a new cluster."""
+        self._new_cluster_observers.append(observer)
 
     async def wait_connected(self) -> None:
         """Wait until the client has a connection to the cluster.
@@ -416,6 +421,7 @@ class ConnectionManager:
             self._invocations.handle_message,
             self._connection_closed,
             socket_options=self._config.socket_options,
+            backend=self._invocations.backend,
         )
         self._all.add(connection)
         connection.send_nowait(b"CP2")
@@ -512,6 +518,8 @@ class ConnectionManager:
         self._partitions.reset()
         self._cluster.reset()
         self._partitions_ready = anyio.Event()
+        for observer in list(self._new_cluster_observers):
+            observer()
 
     async def _register_backup_listener(self, connection: Connection) -> None:
         try:

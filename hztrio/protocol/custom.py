@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from .. import errors
+from ..serialization.compact import FieldDescriptor, Schema
 from . import types
 from .codec import (
     BOOLEAN,
@@ -155,6 +156,20 @@ INDEX_CONFIG: Final = CustomType(
     types.IndexConfig,
 )
 
+FIELD_DESCRIPTOR: Final = CustomType(
+    "FieldDescriptor",
+    [P("field_name", STRING, attr="name"), P("kind", INT)],
+    FieldDescriptor,
+    since="2.3",
+)
+
+SCHEMA: Final = CustomType(
+    "Schema",
+    [P("type_name", STRING), P("fields", list_of(FIELD_DESCRIPTOR))],
+    Schema,
+    since="2.3",
+)
+
 #: Every custom type by its protocol name (the code generator resolves names through this).
 BY_NAME: Final[dict[str, CustomType]] = {
     t.name: t
@@ -173,5 +188,7 @@ BY_NAME: Final[dict[str, CustomType]] = {
         PAGING_PREDICATE_HOLDER,
         BITMAP_INDEX_OPTIONS,
         INDEX_CONFIG,
+        FIELD_DESCRIPTOR,
+        SCHEMA,
     )
 }

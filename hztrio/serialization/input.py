@@ -99,6 +99,10 @@ class ObjectDataInput:
         """True if multi-byte values are read big-endian."""
         return self._big_endian
 
+    def get_byte_order(self) -> str:
+        """``"BIG_ENDIAN"`` or ``"LITTLE_ENDIAN"`` (the official client's spelling)."""
+        return "BIG_ENDIAN" if self._big_endian else "LITTLE_ENDIAN"
+
     # -- raw bytes --------------------------------------------------------------------------
 
     def read_raw(self, length: int) -> bytes:
@@ -243,6 +247,15 @@ class ObjectDataInput:
         self._pos = pos + count
         return bytes(self._buf[pos : pos + count])
 
+    def read_signed_byte_array(self) -> list[int] | None:
+        """Read a ``byte[]`` as a list of signed bytes (-128..127; -1 length: ``None``)."""
+        count = self._read_count(1, "byte[]")
+        if count < 0:
+            return None
+        pos = self._pos
+        self._pos = pos + count
+        return list(struct.unpack_from(f"{count}b", self._buf, pos))
+
     def read_boolean_array(self) -> list[bool] | None:
         """Read an int32 count and one byte per boolean (-1: ``None``)."""
         count = self._read_count(1, "boolean[]")
@@ -347,6 +360,11 @@ class ObjectDataInput:
     def read_short_positional(self, position: int) -> int:
         """Read the short at ``position``."""
         value: int = self._read_at(self._fmt.i16, 2, position)
+        return value
+
+    def read_unsigned_short_positional(self, position: int) -> int:
+        """Read the unsigned 16-bit value at ``position``."""
+        value: int = self._read_at(self._fmt.u16, 2, position)
         return value
 
     def read_int_positional(self, position: int) -> int:

@@ -97,6 +97,10 @@ class ObjectDataOutput:
         """True if multi-byte values are written big-endian."""
         return self._big_endian
 
+    def get_byte_order(self) -> str:
+        """``"BIG_ENDIAN"`` or ``"LITTLE_ENDIAN"`` (the official client's spelling)."""
+        return "BIG_ENDIAN" if self._big_endian else "LITTLE_ENDIAN"
+
     def to_byte_array(self) -> bytes:
         """Everything written so far, as ``bytes``."""
         return bytes(self._buf)
@@ -311,6 +315,13 @@ class ObjectDataOutput:
         """Overwrite the byte at ``position`` with a boolean."""
         self._check_position(position, 1)
         self._buf[position] = 1 if value else 0
+
+    def set_bit_positional(self, position: int, bit: int) -> None:
+        """Set bit ``bit`` (0: the lowest) of the byte at ``position``."""
+        self._check_position(position, 1)
+        if not 0 <= bit < 8:
+            raise HazelcastSerializationError(f"there is no bit {bit} in a byte")
+        self._buf[position] |= 1 << bit
 
     def write_byte_positional(self, value: int, position: int) -> None:
         """Overwrite the byte at ``position`` (signed or unsigned byte value)."""

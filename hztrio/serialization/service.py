@@ -1,8 +1,11 @@
 """``SerializationService``: Python objects to :class:`~.data.Data` and back.
 
-Serializers are found by the exact Python type of the object first (a dict lookup), then, for
-a subclass, by the nearest registered type in its MRO (cached). Serialized forms are read by
-the type id in their header.
+Which serializer writes an object is decided once per Python class (then cached), in the
+seed's order of priority: ``None``; a class with a Compact serializer; an
+``IdentifiedDataSerializable``; a ``Portable``; the built-in types; the custom serializers;
+the global serializer; ``pickle`` only with ``allow_pickle=True``. For the built-in types and
+the custom serializers, a subclass uses the serializer of the nearest class in its MRO.
+Serialized forms are read by the type id in their header.
 
 Top-level values of the common types have *fast paths*: one function per type that packs the
 header and the payload with a precompiled :class:`struct.Struct` (``to_data``), or unpacks
@@ -17,33 +20,66 @@ Errors: anything that cannot be serialized or deserialized raises
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import struct
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from ..config import IntType
-from ..core import HazelcastJsonValue
+from ..core import (
+    BooleanArray,
+    CharArray,
+    DoubleArray,
+    FloatArray,
+    HazelcastJsonValue,
+    IntArray,
+    LongArray,
+    ShortArray,
+    StringArray,
+)
 from ..errors import HazelcastError, HazelcastSerializationError
 from . import constants as c
-from .api import StreamSerializer
+from . import temporal
+from .api import IdentifiedDataSerializable, Portable, StreamSerializer
+from .compact import CompactStreamSerializer, SchemaRegistry
 from .data import Data
 from .input import ObjectDataInput
 from .output import ObjectDataOutput
+from .portable.classdef import ClassDefinition
+from .portable.serializer import PortableContext, PortableFactories, PortableSerializer
 from .serializers import (
     BUILTIN_SERIALIZERS,
     INT_TYPE_RANGES,
     ArrayListSerializer,
+    BigDecimalSerializer,
     BigIntegerSerializer,
+    BooleanArraySerializer,
     BooleanSerializer,
     ByteArraySerializer,
     ByteSerializer,
+    CharArraySerializer,
+    DataSerializableFactories,
+    DoubleArraySerializer,
     DoubleSerializer,
+    FloatArraySerializer,
     HazelcastJsonValueSerializer,
+    IdentifiedDataSerializableSerializer,
+    IntegerArraySerializer,
     IntegerSerializer,
+    LocalDateSerializer,
+    LocalDateTimeSerializer,
+    LocalTimeSerializer,
+    LongArraySerializer,
     LongSerializer,
     NoneSerializer,
+    OffsetDateTimeSerializer,
+    PickleSerializer,
+    RefusedPickleSerializer,
+    ShortArraySerializer,
     ShortSerializer,
+    StringArraySerializer,
     StringSerializer,
     UuidSerializer,
     big_integer_bytes,
@@ -194,9 +230,36 @@ def _fast_encoders(prefix: str, int_type: IntType) -> dict[type, _Encoder]:
         IntType.LONG: enc_long,
         IntType.BIG_INT: enc_big,
     }
+    pack_date = struct.Struct(prefix + "8sibb").pack
+    pack_time = struct.Struct(prefix + "8sbbbi").pack
+    pack_local_dt = struct.Struct(prefix + "8sibbbbbi").pack
+    pack_offset_dt = struct.Struct(prefix + "8sibbbbbii").pack
+    h_date = _header(0, c.JAVA_DEFAULT_TYPE_LOCAL_DATE)
+    h_time = _header(0, c.JAVA_DEFAULT_TYPE_LOCAL_TIME)
+    h_local_dt = _header(0, c.JAVA_DEFAULT_TYPE_LOCAL_DATE_TIME)
+    h_offset_dt = _header(0, c.JAVA_DEFAULT_TYPE_OFFSET_DATE_TIME)
+
+    def enc_date(obj: datetime.date) -> Data:
+        return Data(pack_date(h_date, obj.year, obj.month, obj.day))
+
+    def enc_time(obj: datetime.time) -> Data:
+        if obj.tzinfo is not None:
+            temporal.write_local_time(ObjectDataOutput(), obj)  # raises the explanation
+        return Data(pack_time(h_time, obj.hour, obj.minute, obj.second, obj.microsecond * 1000))
+
+    def enc_datetime(obj: datetime.datetime) -> Data:
+        fields = (obj.year, obj.month, obj.day, obj.hour, obj.minute, obj.second)
+        nanos = obj.microsecond * 1000
+        if obj.utcoffset() is None:
+            return Data(pack_local_dt(h_local_dt, *fields, nanos))
+        return Data(pack_offset_dt(h_offset_dt, *fields, nanos, temporal.offset_seconds(obj)))
+
     return {
         _NoneType: enc_none,
         Data: enc_data,
+        datetime.date: enc_date,
+        datetime.time: enc_time,
+        datetime.datetime: enc_datetime,
         bool: enc_bool,
         int: enc_ints[int_type],
         float: enc_float,
@@ -299,7 +362,42 @@ def _fast_decoders(prefix: str) -> dict[bytes, _Decoder]:
             raise HazelcastSerializationError("corrupt data: a HazelcastJsonValue cannot be null")
         return HazelcastJsonValue(text)
 
+    unpack_date = struct.Struct(prefix + "ibb").unpack_from
+    unpack_time = struct.Struct(prefix + "bbbi").unpack_from
+    unpack_local_dt = struct.Struct(prefix + "ibbbbbi").unpack_from
+    unpack_offset_dt = struct.Struct(prefix + "ibbbbbii").unpack_from
+    new_date = datetime.date
+    new_time = datetime.time
+    new_datetime = datetime.datetime
+
+    def dec_date(data: bytes) -> datetime.date:
+        return new_date(*unpack_date(data, 8))
+
+    def dec_time(data: bytes) -> datetime.time:
+        hour, minute, second, nanos = unpack_time(data, 8)
+        if not 0 <= nanos <= 999_999_999:
+            raise ValueError(f"{nanos} nanoseconds")
+        return new_time(hour, minute, second, nanos // 1000)
+
+    def dec_local_dt(data: bytes) -> datetime.datetime:
+        year, month, day, hour, minute, second, nanos = unpack_local_dt(data, 8)
+        if not 0 <= nanos <= 999_999_999:
+            raise ValueError(f"{nanos} nanoseconds")
+        return new_datetime(year, month, day, hour, minute, second, nanos // 1000)
+
+    def dec_offset_dt(data: bytes) -> datetime.datetime:
+        year, month, day, hour, minute, second, nanos, offset = unpack_offset_dt(data, 8)
+        if not 0 <= nanos <= 999_999_999:
+            raise ValueError(f"{nanos} nanoseconds")
+        return new_datetime(
+            year, month, day, hour, minute, second, nanos // 1000, temporal.fixed_offset(offset)
+        )
+
     return {
+        _type_key(c.JAVA_DEFAULT_TYPE_LOCAL_DATE): dec_date,
+        _type_key(c.JAVA_DEFAULT_TYPE_LOCAL_TIME): dec_time,
+        _type_key(c.JAVA_DEFAULT_TYPE_LOCAL_DATE_TIME): dec_local_dt,
+        _type_key(c.JAVA_DEFAULT_TYPE_OFFSET_DATE_TIME): dec_offset_dt,
         _type_key(c.CONSTANT_TYPE_NULL): dec_none,
         _type_key(c.CONSTANT_TYPE_BOOLEAN): dec_bool,
         _type_key(c.CONSTANT_TYPE_BYTE): dec_byte,
@@ -315,6 +413,24 @@ def _fast_decoders(prefix: str) -> dict[bytes, _Decoder]:
         _type_key(c.JAVA_DEFAULT_TYPE_BIG_INTEGER): dec_big,
         _type_key(c.JAVASCRIPT_JSON_SERIALIZATION_TYPE): dec_json,
     }
+
+
+class _ByValue:
+    """Marks a class whose serializer depends on the value (``int``, ``datetime``)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<by value: {self.name}>"
+
+
+_BY_INT: Final = _ByValue("int")
+_BY_DATETIME: Final = _ByValue("datetime")
+
+_Resolved = StreamSerializer[Any] | _ByValue
 
 
 class SerializationService:
@@ -336,41 +452,78 @@ class SerializationService:
     ``bytes``/``bytearray`` byte[] (-12)                            ``bytes``
     ``uuid.UUID``           UUID (-21)                              ``uuid.UUID``
     ``list``                ArrayList (-29)                         ``list``
+    ``BooleanArray`` …      boolean[], char[], short[], int[],      the same class
+    ``StringArray``         long[], float[], double[], String[]
+    (:mod:`hztrio.core`)    (-13..-20)
+    ``decimal.Decimal``     BigDecimal (-27)                        ``decimal.Decimal``
+    ``datetime.date``       LocalDate (-51)                         ``datetime.date``
+    ``datetime.time``       LocalTime (-52), naive only             ``datetime.time``
+    ``datetime.datetime``   naive: LocalDateTime (-53);             the same kind, the aware
+                            aware: OffsetDateTime (-54)             one with a fixed offset
     HazelcastJsonValue      JSON (-130)                             HazelcastJsonValue
     ======================  ======================================  =========================
 
-    Also read: Float (-9) as ``float``, Char (-5) as ``str``, the primitive and String arrays
-    (-13..-20) as lists (byte[] as ``bytes``), Object[] (-28), LinkedList (-30) and
-    CopyOnWriteArrayList (-31) as lists. A subclass of a supported type (an ``IntEnum``, a
-    ``str`` subclass…) is written as its base type and read back as the base type.
+    Also read: Float (-9) as ``float``, Char (-5) as ``str``, Object[] (-28), LinkedList (-30) and
+    CopyOnWriteArrayList (-31) as lists, HashMap/ConcurrentHashMap/LinkedHashMap as dicts,
+    HashSet/LinkedHashSet/CopyOnWriteArraySet as sets, Map entries as tuples, Optional as its
+    value, java.util.Date as an aware UTC datetime, Class as its name. A subclass of a
+    supported type (an ``IntEnum``, a ``str`` subclass…) is written as its base type and read
+    back as the base type.
 
     Note that an ``int`` key written as Integer and the same number written by Java as a
     ``Long`` are different keys, in different partitions: pick ``default_int_type`` to match
     the Java side. An ``int`` that the configured type cannot hold raises
-    :class:`~hztrio.errors.HazelcastSerializationError`; nothing is pickled.
+    :class:`~hztrio.errors.HazelcastSerializationError`.
+
+    User types: IdentifiedDataSerializable (``data_serializable_factories``), Portable
+    (``portable_factories``, ``portable_version``, ``class_definitions``,
+    ``check_class_definition_errors``), Compact (``compact_serializers``; the schemas are in
+    :attr:`compact_schemas`), custom serializers by class (``custom_serializers``), a
+    ``global_serializer`` for everything else, and ``pickle`` only with ``allow_pickle``.
 
     Args:
         default_int_type: which Java type a Python ``int`` becomes.
         is_big_endian: byte order of the payloads (must match the members'; the 8-byte header
             is big-endian regardless).
+        portable_version: the version of Portable classes without ``get_class_version()``.
+        data_serializable_factories: ``{factory_id: {class_id: class}}`` (or a callable
+            taking the class id) to read IdentifiedDataSerializable objects.
+        portable_factories: the same, for Portable classes.
+        class_definitions: Portable class definitions known in advance.
+        check_class_definition_errors: raise if a class definition's nested Portable has none.
+        compact_serializers: :class:`~.api.CompactSerializer` instances.
+        custom_serializers: ``{class: StreamSerializer class or instance}``.
+        global_serializer: a StreamSerializer (class or instance) for every other class.
+        allow_pickle: pickle objects without a serializer, and unpickle type id -120.
     """
 
     def __init__(
-        self, *, default_int_type: IntType = IntType.INT, is_big_endian: bool = True
+        self,
+        *,
+        default_int_type: IntType = IntType.INT,
+        is_big_endian: bool = True,
+        portable_version: int = 0,
+        data_serializable_factories: DataSerializableFactories | None = None,
+        portable_factories: PortableFactories | None = None,
+        class_definitions: Sequence[ClassDefinition] = (),
+        check_class_definition_errors: bool = True,
+        compact_serializers: Iterable[Any] = (),
+        custom_serializers: Mapping[type, Any] | None = None,
+        global_serializer: Any = None,
+        allow_pickle: bool = False,
     ) -> None:
         self._int_type = IntType(default_int_type)
         self._big_endian = bool(is_big_endian)
+        self._allow_pickle = bool(allow_pickle)
         prefix = ">" if self._big_endian else "<"
 
         self._by_id: dict[int, StreamSerializer[Any]] = {}
-        self._by_type: dict[type, StreamSerializer[Any]] = {}
-        # type -> the type in its MRO whose serializer it uses (int: chosen by value)
-        self._resolved: dict[type, type | None] = {}
         for cls in BUILTIN_SERIALIZERS:
-            serializer = cls()
-            self._by_id[serializer.get_type_id()] = serializer
+            builtin_serializer = cls()
+            self._by_id[builtin_serializer.get_type_id()] = builtin_serializer
 
-        self._list_serializer = self._by_id[c.JAVA_DEFAULT_TYPE_ARRAY_LIST]
+        # exact built-in types; int and datetime.datetime are chosen by value
+        self._builtin: dict[type, StreamSerializer[Any]] = {}
         for py_type, serializer_cls in (
             (_NoneType, NoneSerializer),
             (bool, BooleanSerializer),
@@ -381,9 +534,22 @@ class SerializationService:
             (uuid.UUID, UuidSerializer),
             (list, ArrayListSerializer),
             (HazelcastJsonValue, HazelcastJsonValueSerializer),
+            (BooleanArray, BooleanArraySerializer),
+            (CharArray, CharArraySerializer),
+            (ShortArray, ShortArraySerializer),
+            (IntArray, IntegerArraySerializer),
+            (LongArray, LongArraySerializer),
+            (FloatArray, FloatArraySerializer),
+            (DoubleArray, DoubleArraySerializer),
+            (StringArray, StringArraySerializer),
+            (decimal.Decimal, BigDecimalSerializer),
+            (datetime.date, LocalDateSerializer),
+            (datetime.time, LocalTimeSerializer),
         ):
-            self._by_type[py_type] = self._by_id[serializer_cls.type_id]
-        self._builtin_types = frozenset(self._by_type) | {int, Data}
+            self._builtin[py_type] = self._by_id[serializer_cls.type_id]
+        self._builtin_types = frozenset(self._builtin) | {int, datetime.datetime, Data}
+        self._local_date_time = self._by_id[LocalDateTimeSerializer.type_id]
+        self._offset_date_time = self._by_id[OffsetDateTimeSerializer.type_id]
 
         int_serializers = {
             IntType.BYTE: self._by_id[ByteSerializer.type_id],
@@ -400,11 +566,83 @@ class SerializationService:
         self._big_int_serializer = int_serializers[IntType.BIG_INT]
         self._int_serializer = int_serializers.get(self._int_type)  # None for VAR
 
+        # user types
+        self._ids_serializer = IdentifiedDataSerializableSerializer(data_serializable_factories)
+        self.portable_context = PortableContext(portable_version)
+        """The Portable class definitions this service knows."""
+        self.portable_context.register_all(
+            list(class_definitions), bool(check_class_definition_errors)
+        )
+        self._portable_serializer = PortableSerializer(
+            self, self.portable_context, portable_factories or {}
+        )
+        self.compact_schemas = SchemaRegistry()
+        """The Compact schemas this service knows, and those the cluster may not know yet."""
+        self._compact_serializer = CompactStreamSerializer(
+            compact_serializers, self.compact_schemas
+        )
+        self._compact_classes = self._compact_serializer.classes
+        overriding = sorted(
+            c.__qualname__ for c in self._compact_classes if c in self._builtin_types
+        )
+        if overriding:
+            raise ValueError(
+                f"compact_serializers cannot change the serialization of the built-in types "
+                f"{overriding}"
+            )
+        pickle_serializer: StreamSerializer[Any] = (
+            PickleSerializer() if self._allow_pickle else RefusedPickleSerializer()
+        )
+        for serializer in (
+            self._ids_serializer,
+            self._portable_serializer,
+            self._compact_serializer,
+            pickle_serializer,
+        ):
+            self._by_id[serializer.get_type_id()] = serializer
+        self._pickle_serializer = pickle_serializer if self._allow_pickle else None
+
+        self._custom: dict[type, StreamSerializer[Any]] = {}
+        # class -> its serializer (or how to choose it by value), resolved once
+        self._resolved: dict[type, _Resolved] = {}
+
         self._base_encoders = _fast_encoders(prefix, self._int_type)
-        self._base_encoders[list] = self._generic_encoder(self._list_serializer)
+        self._base_encoders[list] = self._generic_encoder(self._builtin[list])
+        # a built-in serializer -> the fast top-level encoder that writes the same bytes
+        self._fast_by_serializer: dict[int, _Encoder] = {
+            id(self._builtin[t]): self._base_encoders[t]
+            for t in self._builtin
+            if t in self._base_encoders
+        }
         self._encoders: dict[type, _Encoder] = dict(self._base_encoders)
         # keyed by the 4 type id bytes; looked up with a slice of whatever to_object gets
         self._decoders: dict[Any, _Decoder] = _fast_decoders(prefix)
+        for serializer in self._by_id.values():
+            self._add_decoder(serializer)
+
+        for py_type, custom in (custom_serializers or {}).items():
+            self.register_serializer(_instance(custom, "custom_serializers"), py_type)
+        self._global: StreamSerializer[Any] | None = None
+        if global_serializer is not None:
+            self._global = _instance(global_serializer, "global_serializer")
+            self.register_serializer(self._global)
+
+    @classmethod
+    def from_config(cls, config: Any) -> SerializationService:
+        """The service the options of a :class:`hztrio.config.Config` describe."""
+        return cls(
+            default_int_type=config.default_int_type,
+            is_big_endian=config.is_big_endian,
+            portable_version=config.portable_version,
+            data_serializable_factories=config.data_serializable_factories,
+            portable_factories=config.portable_factories,
+            class_definitions=list(config.class_definitions),
+            check_class_definition_errors=config.check_class_definition_errors,
+            compact_serializers=list(config.compact_serializers),
+            custom_serializers=config.custom_serializers,
+            global_serializer=config.global_serializer,
+            allow_pickle=config.allow_pickle,
+        )
 
     # -- configuration ----------------------------------------------------------------------
 
@@ -417,6 +655,11 @@ class SerializationService:
     def is_big_endian(self) -> bool:
         """True if payloads are big-endian (the default, and Hazelcast's)."""
         return self._big_endian
+
+    @property
+    def allow_pickle(self) -> bool:
+        """True if objects without a serializer are pickled (and pickles are read)."""
+        return self._allow_pickle
 
     # -- the two directions -----------------------------------------------------------------
 
@@ -446,6 +689,8 @@ class SerializationService:
 
         Raises:
             HazelcastSerializationError: an unknown type id, or a corrupt payload.
+            SchemaNotFoundError: Compact data of a schema this client does not know yet
+                (the proxies fetch it from the cluster and try again).
         """
         if data is None:
             return None
@@ -488,13 +733,15 @@ class SerializationService:
             HazelcastSerializationError: there is none for the type of ``obj``.
         """
         cls = type(obj)
-        serializer = self._by_type.get(cls)
-        if serializer is not None:
-            return serializer
-        base = self._resolve(cls)
-        if base is int:
+        resolved = self._resolved.get(cls)
+        if resolved is None:
+            resolved = self._resolve(cls)
+        if resolved is _BY_INT:
             return self._int_serializer_for(obj)
-        return self._by_type[base]
+        if resolved is _BY_DATETIME:
+            return self._date_time_serializer_for(obj)
+        assert isinstance(resolved, StreamSerializer)
+        return resolved
 
     def serializer_by_type_id(self, type_id: int) -> StreamSerializer[Any] | None:
         """The serializer that reads type id ``type_id``, or ``None``."""
@@ -519,36 +766,56 @@ class SerializationService:
                     f"the serialization of the built-in type {_type_name(py_type)} cannot "
                     f"be overridden"
                 )
-            registered = self._by_type.get(py_type)
+            registered = self._custom.get(py_type)
             if registered is not None and registered is not serializer:
                 raise ValueError(f"{_type_name(py_type)} already has the serializer {registered!r}")
         self._by_id[type_id] = serializer
+        self._add_decoder(serializer)
         if py_type is not None:
-            self._by_type[py_type] = serializer
-            # subclasses may now resolve differently
+            self._custom[py_type] = serializer
+            # classes may now resolve differently
             self._resolved.clear()
             self._encoders = dict(self._base_encoders)
 
     # -- internals --------------------------------------------------------------------------
 
-    def _resolve(self, cls: type) -> type:
-        """The type in ``cls``'s MRO whose serializer ``cls`` uses (``int``: by value)."""
-        try:
-            base = self._resolved[cls]
-        except KeyError:
-            base = None
-            for candidate in cls.__mro__:
-                if candidate is int or candidate in self._by_type:
-                    base = candidate
+    def _resolve(self, cls: type) -> _Resolved:
+        """Find (and cache) how objects of ``cls`` are written, in the seed's priority."""
+        resolved: _Resolved | None = None
+        if cls in self._compact_classes:
+            resolved = self._compact_serializer
+        elif issubclass(cls, IdentifiedDataSerializable):
+            resolved = self._ids_serializer
+        elif issubclass(cls, Portable):
+            resolved = self._portable_serializer
+        else:
+            builtin = self._builtin
+            custom = self._custom
+            for base in cls.__mro__:
+                if base is int:
+                    resolved = _BY_INT
+                elif base is datetime.datetime:
+                    resolved = _BY_DATETIME
+                else:
+                    resolved = builtin.get(base) or custom.get(base)
+                if resolved is not None:
                     break
-            self._resolved[cls] = base
-        if base is None:
+        if resolved is None:
+            resolved = self._global or self._pickle_serializer
+        if resolved is None:
             raise HazelcastSerializationError(
-                f"there is no serializer for {_type_name(cls)}: hztrio serializes None, bool, "
-                f"int, float, str, bytes, bytearray, uuid.UUID, list and HazelcastJsonValue "
-                f"(and subclasses of them)"
+                f"there is no serializer for {_type_name(cls)}. hztrio serializes None, bool, "
+                f"int, float, str, bytes, bytearray, uuid.UUID, list, decimal.Decimal, "
+                f"datetime.date/time/datetime and HazelcastJsonValue; for other classes, "
+                f"subclass IdentifiedDataSerializable or Portable (and register the class in "
+                f"data_serializable_factories / portable_factories to read it), or register "
+                f"a CompactSerializer (compact_serializers), a StreamSerializer "
+                f"(custom_serializers) or a global_serializer. Pickle is off unless you set "
+                f"allow_pickle=True, because unpickling data from a cluster runs code chosen "
+                f"by whoever wrote it."
             )
-        return base
+        self._resolved[cls] = resolved
+        return resolved
 
     def _int_serializer_for(self, obj: int) -> StreamSerializer[Any]:
         serializer = self._int_serializer
@@ -559,13 +826,27 @@ class SerializationService:
                 return candidate
         return self._big_int_serializer
 
+    def _date_time_serializer_for(self, obj: datetime.datetime) -> StreamSerializer[Any]:
+        if obj.utcoffset() is None:
+            return self._local_date_time
+        return self._offset_date_time
+
     def _encoder_for(self, cls: type) -> _Encoder:
         """Find (and cache) the top-level encoder of a type without an exact entry."""
         if issubclass(cls, Data):
             encoder = self._base_encoders[Data]
         else:
-            base = self._resolve(cls)
-            encoder = self._base_encoders.get(base) or self._generic_encoder(self._by_type[base])
+            resolved = self._resolved.get(cls) or self._resolve(cls)
+            if resolved is _BY_INT:
+                encoder = self._base_encoders[int]
+            elif resolved is _BY_DATETIME:
+                encoder = self._base_encoders[datetime.datetime]
+            elif isinstance(resolved, _ByValue):  # pragma: no cover - every marker is above
+                encoder = self._by_value_encoder()
+            else:
+                encoder = self._fast_by_serializer.get(id(resolved)) or self._generic_encoder(
+                    resolved
+                )
         self._encoders[cls] = encoder
         return encoder
 
@@ -580,6 +861,32 @@ class SerializationService:
             return Data(out._buf)
 
         return encode
+
+    def _by_value_encoder(self) -> _Encoder:
+        big_endian = self._big_endian
+        serializer_for = self.serializer_for
+
+        def encode(obj: Any) -> Data:
+            serializer = serializer_for(obj)
+            out = ObjectDataOutput(self, big_endian)
+            out.write_from(_header(0, serializer.get_type_id()))
+            serializer.write(out, obj)
+            return Data(out._buf)
+
+        return encode
+
+    def _add_decoder(self, serializer: StreamSerializer[Any]) -> None:
+        """Give ``to_object`` a decoder for the serializer's type id, unless one is built in."""
+        if serializer.get_type_id() in _FAST_DECODED:
+            return
+        key = _type_key(serializer.get_type_id())
+        big_endian = self._big_endian
+        read = serializer.read
+
+        def decode(data: Any) -> Any:
+            return read(ObjectDataInput(data, c.DATA_OFFSET, self, big_endian))
+
+        self._decoders[key] = decode
 
     def _serializer_by_id_or_raise(self, type_id: int) -> StreamSerializer[Any]:
         serializer = self._by_id.get(type_id)
@@ -623,6 +930,11 @@ class SerializationService:
                 f"cannot serialize a string with the unpaired surrogate {char!r} at index "
                 f"{exc.start}: it has no UTF-8 form"
             )
+        if isinstance(exc, RecursionError):
+            return HazelcastSerializationError(
+                f"cannot serialize {_type_name(type(obj))}: nested too deeply (or it contains "
+                f"itself)"
+            )
         return HazelcastSerializationError(
             f"cannot serialize {_type_name(type(obj))}: {type(exc).__name__}: {exc}"
         )
@@ -632,6 +944,8 @@ class SerializationService:
             type_id: int | str = int.from_bytes(bytes(data[4:8]), "big", signed=True)
         except Exception:  # pragma: no cover - data is bytes-like here
             type_id = "?"
+        name = _TYPE_NAMES.get(type_id) if isinstance(type_id, int) else None
+        what = f" ({name})" if name else ""
         if isinstance(exc, UnicodeDecodeError):
             detail = f"malformed UTF-8 ({exc.reason})"
         elif isinstance(exc, struct.error | IndexError):
@@ -641,5 +955,53 @@ class SerializationService:
         else:
             detail = f"{type(exc).__name__}: {exc}"
         return HazelcastSerializationError(
-            f"cannot deserialize Data of type id {type_id}: {detail}"
+            f"cannot deserialize Data of type id {type_id}{what}: {detail}"
         )
+
+
+def _instance(serializer: Any, option: str) -> StreamSerializer[Any]:
+    """A StreamSerializer from a class (instantiated without arguments) or an instance."""
+    if isinstance(serializer, type):
+        try:
+            serializer = serializer()
+        except Exception as exc:
+            raise TypeError(
+                f"{option}: cannot create {serializer.__name__}() without arguments: {exc}"
+            ) from exc
+    for method in ("get_type_id", "write", "read"):
+        if not callable(getattr(serializer, method, None)):
+            raise TypeError(
+                f"{option}: {serializer!r} is not a StreamSerializer (it has no {method}())"
+            )
+    type_id = serializer.get_type_id()
+    if isinstance(type_id, bool) or not isinstance(type_id, int) or type_id <= 0:
+        raise ValueError(
+            f"{option}: {type(serializer).__name__}.get_type_id() must be a positive int "
+            f"(negative ids belong to Hazelcast), not {type_id!r}"
+        )
+    return serializer  # type: ignore[no-any-return]
+
+
+_FAST_DECODED: Final = frozenset(
+    {
+        c.CONSTANT_TYPE_NULL,
+        c.CONSTANT_TYPE_BOOLEAN,
+        c.CONSTANT_TYPE_BYTE,
+        c.CONSTANT_TYPE_CHAR,
+        c.CONSTANT_TYPE_SHORT,
+        c.CONSTANT_TYPE_INTEGER,
+        c.CONSTANT_TYPE_LONG,
+        c.CONSTANT_TYPE_FLOAT,
+        c.CONSTANT_TYPE_DOUBLE,
+        c.CONSTANT_TYPE_STRING,
+        c.CONSTANT_TYPE_BYTE_ARRAY,
+        c.CONSTANT_TYPE_UUID,
+        c.JAVA_DEFAULT_TYPE_BIG_INTEGER,
+        c.JAVASCRIPT_JSON_SERIALIZATION_TYPE,
+        c.JAVA_DEFAULT_TYPE_LOCAL_DATE,
+        c.JAVA_DEFAULT_TYPE_LOCAL_TIME,
+        c.JAVA_DEFAULT_TYPE_LOCAL_DATE_TIME,
+        c.JAVA_DEFAULT_TYPE_OFFSET_DATE_TIME,
+    }
+)
+"""The type ids ``_fast_decoders`` reads without a stream."""

@@ -65,8 +65,8 @@ def test_every_official_option_exists() -> None:
     names = official_option_names()
     assert len(names) > 50
     assert names <= OPTION_NAMES
-    # the seed (4.0) README's logging options are the only extra ones
-    assert OPTION_NAMES - names == {"logging_level", "logging_config"}
+    # the seed (4.0) README's logging options and hztrio's pickle opt-in are the only extra ones
+    assert OPTION_NAMES - names == {"logging_level", "logging_config", "allow_pickle"}
 
 
 def test_config_options_typed_dict_lists_every_option() -> None:
@@ -123,21 +123,10 @@ def test_unsupported_options_list() -> None:
         "creds_username",
         "creds_password",
         "token_provider",
-        "near_caches",
         "flake_id_generators",
         "reliable_topics",
         "statistics_enabled",
         "statistics_period",
-        "load_balancer",
-        "data_serializable_factories",
-        "portable_factories",
-        "portable_version",
-        "class_definitions",
-        "check_class_definition_errors",
-        "compact_serializers",
-        "custom_serializers",
-        "global_serializer",
-        "membership_listeners",
         "use_public_ip",
     } | {name for name in OPTION_NAMES if name.startswith("ssl_")}
     assert required <= UNSUPPORTED_OPTIONS
@@ -149,6 +138,18 @@ def test_unsupported_options_list() -> None:
         "cluster_members",
         "lifecycle_listeners",
         "labels",
+        "near_caches",
+        "data_serializable_factories",
+        "portable_factories",
+        "portable_version",
+        "class_definitions",
+        "check_class_definition_errors",
+        "compact_serializers",
+        "custom_serializers",
+        "global_serializer",
+        "allow_pickle",
+        "load_balancer",
+        "membership_listeners",
     ):
         assert name not in UNSUPPORTED_OPTIONS
 
@@ -503,7 +504,44 @@ def test_sub_config_defaults_match_official_client() -> None:
     ]
     for ours, theirs in pairs:
         for f in dataclasses.fields(ours):
+            if f.name in NEAR_CACHE_EXTENSIONS:
+                continue
             assert plain(getattr(ours, f.name)) == getattr(theirs, f.name), f.name
+
+
+#: NearCacheConfig options of hztrio's own (Java's client properties, per map)
+NEAR_CACHE_EXTENSIONS = {"reconciliation_interval", "max_tolerated_miss_count"}
+
+
+def test_near_cache_extensions() -> None:
+    official_names = {
+        name
+        for name, value in vars(official.NearCacheConfig).items()
+        if isinstance(value, property)
+    }
+    ours = {f.name for f in dataclasses.fields(NearCacheConfig)}
+    assert ours - official_names == NEAR_CACHE_EXTENSIONS
+    default = NearCacheConfig()
+    assert default.reconciliation_interval == 60.0
+    assert type(default.reconciliation_interval) is float
+    assert default.max_tolerated_miss_count == 10
+    c = NearCacheConfig.from_dict({"reconciliation_interval": 0, "max_tolerated_miss_count": 0})
+    assert c.reconciliation_interval == 0.0
+    assert c.max_tolerated_miss_count == 0
+    assert NearCacheConfig(reconciliation_interval=0.5).reconciliation_interval == 0.5
+    with pytest.raises(ValueError, match="reconciliation_interval must not be negative"):
+        NearCacheConfig(reconciliation_interval=-1)
+    with pytest.raises(ValueError, match="reconciliation_interval must be finite"):
+        NearCacheConfig(reconciliation_interval=math.inf)
+    with pytest.raises(ValueError, match="max_tolerated_miss_count must be at least 0"):
+        NearCacheConfig(max_tolerated_miss_count=-1)
+    with pytest.raises(TypeError, match="max_tolerated_miss_count must be an int"):
+        NearCacheConfig(max_tolerated_miss_count=1.5)  # type: ignore[arg-type]
+
+
+def test_near_caches_accepted() -> None:
+    c = Config.from_kwargs(near_caches={"m": {"time_to_live": 5}})
+    assert c.near_caches["m"].time_to_live == 5.0
 
 
 def test_near_caches_stored_as_typed_objects(all_supported: None) -> None:

@@ -26,7 +26,17 @@ from hazelcast.serialization.output import _ObjectDataOutput as OfficialOutput
 from hazelcast.serialization.service import SerializationServiceV1
 
 from hztrio.config import IntType
-from hztrio.core import HazelcastJsonValue
+from hztrio.core import (
+    BooleanArray,
+    CharArray,
+    DoubleArray,
+    FloatArray,
+    HazelcastJsonValue,
+    IntArray,
+    LongArray,
+    ShortArray,
+    StringArray,
+)
 from hztrio.errors import HazelcastError, HazelcastSerializationError
 from hztrio.serialization import (
     Data,
@@ -396,14 +406,17 @@ def test_json_value(service: SerializationService, official: SerializationServic
         (header(-5) + b"\x00A", "A"),
         (header(-5) + b"\xff\xfd", "\ufffd"),
         (header(-5) + b"\xd8\x3d", "\ud83d"),
-        (header(-13) + b"\x00\x00\x00\x03\x01\x00\x02", [True, False, True]),
-        (header(-14) + b"\x00\x00\x00\x02\x00a\x00b", ["a", "b"]),
-        (header(-15) + b"\x00\x00\x00\x02\xff\xff\x00\x01", [-1, 1]),
-        (header(-16) + b"\x00\x00\x00\x01\x7f\xff\xff\xff", [2**31 - 1]),
-        (header(-17) + b"\x00\x00\x00\x01" + struct.pack(">q", -5), [-5]),
-        (header(-18) + b"\x00\x00\x00\x01" + struct.pack(">f", 0.5), [0.5]),
-        (header(-19) + b"\x00\x00\x00\x01" + struct.pack(">d", 0.25), [0.25]),
-        (header(-20) + b"\x00\x00\x00\x02\x00\x00\x00\x01x\xff\xff\xff\xff", ["x", None]),
+        (header(-13) + b"\x00\x00\x00\x03\x01\x00\x02", BooleanArray([True, False, True])),
+        (header(-14) + b"\x00\x00\x00\x02\x00a\x00b", CharArray(["a", "b"])),
+        (header(-15) + b"\x00\x00\x00\x02\xff\xff\x00\x01", ShortArray([-1, 1])),
+        (header(-16) + b"\x00\x00\x00\x01\x7f\xff\xff\xff", IntArray([2**31 - 1])),
+        (header(-17) + b"\x00\x00\x00\x01" + struct.pack(">q", -5), LongArray([-5])),
+        (header(-18) + b"\x00\x00\x00\x01" + struct.pack(">f", 0.5), FloatArray([0.5])),
+        (header(-19) + b"\x00\x00\x00\x01" + struct.pack(">d", 0.25), DoubleArray([0.25])),
+        (
+            header(-20) + b"\x00\x00\x00\x02\x00\x00\x00\x01x\xff\xff\xff\xff",
+            StringArray(["x", None]),
+        ),
         (header(-13) + b"\xff\xff\xff\xff", None),
         (header(-12) + b"\xff\xff\xff\xff", None),
         (header(-11) + b"\xff\xff\xff\xff", None),
@@ -527,11 +540,11 @@ def test_no_serializer_names_the_type(service: SerializationService, value: Any,
         (99, None),
         (-999, None),
         (12345, None),
-        (-120, "Python pickle"),
-        (-2, "IdentifiedDataSerializable"),
-        (-1, "Portable"),
-        (-55, "Compact"),
-        (-32, "HashMap"),
+        (-36, "TreeMap"),
+        (-38, "TreeSet"),
+        (-100, "Java Serializable"),
+        (-101, "Java Externalizable"),
+        (-56, "Compact with schema"),
     ],
 )
 def test_unknown_type_id_names_the_id(
@@ -544,6 +557,11 @@ def test_unknown_type_id_names_the_id(
     nested = header(-29) + b"\x00\x00\x00\x01" + struct.pack(">i", type_id)
     with pytest.raises(HazelcastSerializationError, match=f"type id {type_id}"):
         service.to_object(nested)
+
+
+def test_pickles_are_refused_without_allow_pickle(service: SerializationService) -> None:
+    with pytest.raises(HazelcastSerializationError, match="allow_pickle=True"):
+        service.to_object(header(-120) + b"\x00\x00\x00\x00")
 
 
 def test_nested_data_cannot_be_written(service: SerializationService) -> None:

@@ -6,9 +6,6 @@ protocol-definitions/Client.yaml of hazelcast/hazelcast-client-protocol
 
 Methods not declared (types hztrio does not model yet):
 addMigrationListener (MigrationState)
-sendSchema (Schema)
-fetchSchema (Schema)
-sendAllSchemas (Schema)
 addCPGroupViewListener (RaftGroupInfo)
 """
 
@@ -309,6 +306,45 @@ CLIENT_REMOVE_MIGRATION_LISTENER: Final = Codec(
     ],
     response=[
         P("response", BOOLEAN),
+    ],
+)
+
+CLIENT_SEND_SCHEMA: Final = Codec(
+    "Client.sendSchema",
+    0x001300,
+    retryable=True,
+    since="2.5",
+    partition="-1",
+    request=[
+        P("schema", custom.SCHEMA),
+    ],
+    response=[
+        P("replicated_members", list_of(UUID)),
+    ],
+)
+
+CLIENT_FETCH_SCHEMA: Final = Codec(
+    "Client.fetchSchema",
+    0x001400,
+    retryable=True,
+    since="2.5",
+    partition="-1",
+    request=[
+        P("schema_id", LONG),
+    ],
+    response=[
+        P("schema", custom.SCHEMA, nullable=True),
+    ],
+)
+
+CLIENT_SEND_ALL_SCHEMAS: Final = Codec(
+    "Client.sendAllSchemas",
+    0x001500,
+    retryable=True,
+    since="2.5",
+    partition="-1",
+    request=[
+        P("schemas", list_of(custom.SCHEMA)),
     ],
 )
 
