@@ -37,7 +37,13 @@ from .errors import (
     TargetNotMemberError,
 )
 from .protocol import custom
-from .protocol.codec import Codec, P, add_flags, list_of, set_correlation_id, set_partition_id
+from .protocol.codec import (
+    Codec,
+    P,
+    list_of,
+    set_correlation_and_partition,
+    set_correlation_id,
+)
 from .protocol.frame import BACKUP_AWARE, BACKUP_EVENT, IS_EVENT, ClientMessage
 
 if TYPE_CHECKING:
@@ -49,6 +55,8 @@ if TYPE_CHECKING:
     from .partition import PartitionService
 
 _logger = logging.getLogger("hztrio.invocation")
+
+_BACKUP_AWARE_HIGH_BYTE: Final = BACKUP_AWARE >> 8
 
 #: error responses have message type 0 and carry a List_ErrorHolder
 ERROR_RESPONSE: Final = Codec(
@@ -69,7 +77,7 @@ EventHandler = Callable[[ClientMessage], None]
 OrphanHandler = Callable[[ClientMessage], "bytearray | None"]
 
 
-class _TimedOut(Exception):  # noqa: N818 - an internal signal
+class _TimedOut(Exception):
     """The invocation's deadline passed; ``invoke`` turns it into OperationTimeoutError."""
 
 
@@ -84,9 +92,9 @@ class Invocation:
     """One request on its way: routing data, the current attempt and its outcome."""
 
     __slots__ = (
+        "acks_deadline",
         "acks_event",
         "acks_expected",
-        "acks_deadline",
         "acks_received",
         "bound_connection",
         "connection",
@@ -161,6 +169,10 @@ class InvocationService:
         self._fail_on_indeterminate = config.fail_on_indeterminate_operation_state
         self._shutdown_error: HazelcastError | None = None
         self._backend_: Backend | None = None
+        #: the time as of the watchdog's last tick (0 before it runs), and its period
+        self._now = 0.0
+        shortest = min(self._timeout, self._backup_timeout)
+        self._tick = 0.1 if math.isinf(shortest) else min(0.1, max(0.005, shortest / 50))
         self._connections: ConnectionManager | None = None
         self._partitions: PartitionService | None = None
         #: listener registrations: correlation id of the registration → event handler
@@ -239,9 +251,22 @@ class InvocationService:
         inv = Invocation(request, partition_id, uuid, connection, retryable, event_handler)
         inv.on_orphaned = on_orphaned
         limit = self._timeout if time_limit is None else time_limit
-        inv.deadline = self.backend.current_time() + limit
+        # The watchdog's clock, at most one tick old: adding a tick means a deadline is never
+        # early, and it is kept to within two ticks (see run_watchdog).
+        now = self._now
+        inv.deadline = (now + self._tick if now else self.backend.current_time()) + limit
         try:
-            return await self._run(inv)
+            while True:
+                error = await self._attempt(inv)
+                if error is None:
+                    response = inv.response
+                    assert response is not None
+                    return response
+                if error is _RETRY_NOW:
+                    continue
+                if inv.timed_out or not self._should_retry(inv, error):
+                    raise error
+                await self._before_retry(inv, error)
         except _TimedOut:
             error = OperationTimeoutError(
                 f"Invocation of message type 0x{_message_type(request):06x} timed out after "
@@ -249,27 +274,15 @@ class InvocationService:
             )
             raise error from inv.last_error
 
-    async def _run(self, inv: Invocation) -> ClientMessage:
-        while True:
-            error = await self._attempt(inv)
-            if error is None:
-                response = inv.response
-                assert response is not None
-                return response
-            if error is _RETRY_NOW:
-                continue
-            if inv.timed_out or not self._should_retry(inv, error):
-                raise error
-            inv.last_error = error
-            _logger.debug(
-                "retrying message type 0x%06x after %r", _message_type(inv.request), error
-            )
-            # a fresh buffer: the previous one may still sit in a dead connection's queue
-            inv.request = bytearray(inv.request)
-            remaining = inv.deadline - self.backend.current_time()
-            if remaining <= 0:
-                raise _TimedOut()
-            await anyio.sleep(min(self._retry_pause, remaining))
+    async def _before_retry(self, inv: Invocation, error: BaseException) -> None:
+        inv.last_error = error
+        _logger.debug("retrying message type 0x%06x after %r", _message_type(inv.request), error)
+        # a fresh buffer: the previous one may still sit in a dead connection's queue
+        inv.request = bytearray(inv.request)
+        remaining = inv.deadline - self.backend.current_time()
+        if remaining <= 0:
+            raise _TimedOut()
+        await anyio.sleep(min(self._retry_pause, remaining))
 
     async def _attempt(self, inv: Invocation) -> BaseException | None:
         """One try. Returns None on success (``inv.response`` set), else the error.
@@ -281,10 +294,9 @@ class InvocationService:
             return await self._bounded(inv, self._no_connection(inv))
         request = inv.request
         correlation_id = next(self._ids)
-        set_correlation_id(request, correlation_id)
-        set_partition_id(request, inv.partition_id)
+        set_correlation_and_partition(request, correlation_id, inv.partition_id)
         if self._backup_acks and inv.bound_connection is None:
-            add_flags(request, BACKUP_AWARE)
+            request[5] |= _BACKUP_AWARE_HIGH_BYTE  # the flags are a little-endian uint16 at 4
         inv.connection = connection
         inv.response = None
         inv.error = None
@@ -422,10 +434,10 @@ class InvocationService:
         more than the rest of a call). It looks every *tick* seconds, a small fraction of the
         shortest timeout, so deadlines are kept to within that. Runs until cancelled.
         """
-        shortest = min(self._timeout, self._backup_timeout)
-        tick = 0.1 if math.isinf(shortest) else min(0.1, max(0.005, shortest / 50))
+        tick = self._tick
         now = self.backend.current_time
         while True:
+            self._now = now()
             await anyio.sleep(tick)
             self.expire(now())
 

@@ -732,6 +732,14 @@ _PARTITION = struct.Struct("<i")
 _FLAGS = struct.Struct("<H")
 
 
+_CORRELATION_AND_PARTITION = struct.Struct("<qi")
+
+
+def set_correlation_and_partition(buf: bytearray, correlation_id: int, partition_id: int) -> None:
+    """Write both header fields of an encoded request at once (they are adjacent)."""
+    _CORRELATION_AND_PARTITION.pack_into(buf, 10, correlation_id, partition_id)
+
+
 def set_correlation_id(buf: bytearray, correlation_id: int) -> None:
     """Write *correlation_id* into an encoded message."""
     _CORRELATION.pack_into(buf, 10, correlation_id)

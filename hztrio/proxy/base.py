@@ -10,7 +10,6 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-import anyio
 import sniffio
 import trio.lowlevel
 
