@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from typing import Final
 
 from ..errors import HazelcastSerializationError
 from .constants import CONSTANT_TYPE_NULL, DATA_OFFSET
 from .hash import DEFAULT_MURMUR_SEED, _murmur
+
+_mmh3_hash: Callable[[bytes, int], int] | None
+try:  # the C implementation (same function, ~10x faster); the pure-Python one otherwise
+    from mmh3 import hash as _mmh3_hash
+except ImportError:  # pragma: no cover - mmh3 is a dependency; this keeps hztrio importable
+    _mmh3_hash = None
 
 __all__ = ["Data"]
 
@@ -59,6 +66,8 @@ class Data(bytes):
             h: int = _unpack_be_int(self, 0)[0]
             if h:
                 return h
+            if _mmh3_hash is not None:
+                return _mmh3_hash(self[DATA_OFFSET:], DEFAULT_MURMUR_SEED)
             return _murmur(self, DATA_OFFSET, size - DATA_OFFSET, DEFAULT_MURMUR_SEED)
         return _murmur(self, DATA_OFFSET, 0, DEFAULT_MURMUR_SEED)
 

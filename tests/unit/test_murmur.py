@@ -239,3 +239,18 @@ def test_short_data_hashes_empty_payload_like_java() -> None:
     assert Data(b"").get_partition_hash() == -1585187909
     assert not Data(b"").has_partition_hash()
     assert Data(b"\x01\x02").get_partition_hash() == -1585187909
+
+
+def test_c_and_python_partition_hashes_agree() -> None:
+    import random
+
+    from hztrio.serialization import data as data_module
+    from hztrio.serialization.data import Data
+
+    assert data_module._mmh3_hash is not None  # the C path is the one in use
+    rng = random.Random(7)
+    for size in list(range(0, 40)) + [100, 1000]:
+        payload = bytes(rng.randrange(256) for _ in range(size))
+        data = Data(b"\0\0\0\0\xff\xff\xff\xf5" + payload)
+        expected = murmur_hash3_x86_32(payload)
+        assert data.get_partition_hash() == expected
