@@ -249,7 +249,7 @@ def test_c_and_python_partition_hashes_agree() -> None:
 
     assert data_module._mmh3_hash is not None  # the C path is the one in use
     rng = random.Random(7)
-    for size in list(range(0, 40)) + [100, 1000]:
+    for size in [*range(40), 100, 1000]:
         payload = bytes(rng.randrange(256) for _ in range(size))
         data = Data(b"\0\0\0\0\xff\xff\xff\xf5" + payload)
         expected = murmur_hash3_x86_32(payload)
