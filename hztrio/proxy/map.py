@@ -566,10 +566,15 @@ class Map(Proxy, Generic[KeyType, ValueType]):
             )
         await self._invoke_on_key(request, key_data)
 
-    async def set_ttl(self, key: KeyType, ttl: float) -> None:
-        """Give the existing entry of *key* a new time to live (seconds; 0: forever)."""
+    async def set_ttl(self, key: KeyType, ttl: float) -> bool:
+        """Give the existing entry of *key* a new time to live (seconds; 0: forever).
+
+        True if the entry exists (as Java's ``IMap.setTtl`` and the official client)."""
         key_data = self._key_data(key)
-        await self._invoke_on_key(_SET_TTL(self.name, key_data, to_millis(ttl)), key_data)
+        response = await self._invoke_on_key(
+            _SET_TTL(self.name, key_data, to_millis(ttl)), key_data
+        )
+        return bool(_bool_response(response))
 
     # timeout= on try_put/try_remove/try_lock is Hazelcast's own: how long the *member* waits
     async def try_put(self, key: KeyType, value: ValueType, timeout: float = 0) -> bool:  # noqa: ASYNC109

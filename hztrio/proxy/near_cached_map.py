@@ -376,9 +376,9 @@ class NearCachedMap(Map[KeyType, ValueType]):
         """See :meth:`Map.try_remove`; drops *key* from the Near Cache."""
         return await self._write([self._key_data(key)], super().try_remove(key, timeout))
 
-    async def set_ttl(self, key: KeyType, ttl: float) -> None:
+    async def set_ttl(self, key: KeyType, ttl: float) -> bool:
         """See :meth:`Map.set_ttl`; drops *key* from the Near Cache."""
-        await self._write([self._key_data(key)], super().set_ttl(key, ttl))
+        return await self._write([self._key_data(key)], super().set_ttl(key, ttl))
 
     async def evict(self, key: KeyType) -> bool:
         """See :meth:`Map.evict`; drops *key* from the Near Cache."""
