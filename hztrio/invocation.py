@@ -67,7 +67,7 @@ _decode_errors = ERROR_RESPONSE.decode_response
 
 def _source_correlation_id(message: ClientMessage) -> int:
     # Client.LocalBackupListener "backup" event: sourceInvocationCorrelationId at payload 16
-    return int.from_bytes(message.frames[0].content[16:24], "little", signed=True)
+    return int.from_bytes(message.contents[0][16:24], "little", signed=True)
 
 
 T = TypeVar("T")
@@ -265,6 +265,9 @@ class InvocationService:
                 if error is _RETRY_NOW:
                     continue
                 if inv.timed_out or not self._should_retry(inv, error):
+                    # If our own scope is being cancelled too (the client torn down around
+                    # us, say), the cancellation wins over the error it caused.
+                    await anyio.lowlevel.checkpoint_if_cancelled()
                     raise error
                 await self._before_retry(inv, error)
         except _TimedOut:
@@ -469,7 +472,7 @@ class InvocationService:
 
     def handle_message(self, connection: Connection, message: ClientMessage) -> None:
         """Route one inbound message: a response, an event or a backup ack."""
-        flags = message.frames[0].flags
+        flags = message.frame_flags[0]
         if flags & IS_EVENT:
             if flags & BACKUP_EVENT:
                 self._handle_backup_ack(message)

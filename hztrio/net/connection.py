@@ -1,10 +1,21 @@
-"""One TCP connection to a member: a reader task and a coalescing writer task.
+"""One TCP connection to a member: a reader and a coalescing writer.
 
 The connection owns its socket. Callers never touch it: they hand encoded messages to
-:meth:`Connection.send_nowait`, which puts them on a bounded memory channel that the writer
-drains, joining whatever is queued into one ``send``. The reader receives large chunks,
-parses every complete message in them (sans-I/O, :class:`~hztrio.protocol.frame.MessageReader`)
-and hands each one to the message handler synchronously.
+:meth:`Connection.send_nowait`, which is synchronous — a message is queued whole or not at
+all, so a cancelled caller never leaves half a frame behind. The reader receives large
+chunks, parses every complete message in them (sans-I/O,
+:class:`~hztrio.protocol.frame.MessageReader`) and hands each one to the message handler
+synchronously.
+
+How bytes move depends on the event loop, because this is the hot path:
+
+- **Trio**: a reader task and a writer task use the socket directly with
+  ``trio.lowlevel.wait_readable``/``wait_writable``; the writer joins what is queued into one
+  send; an idle connection sends a message straight away, without waking the writer.
+- **asyncio**: an ``asyncio.Protocol`` — the event loop calls it with every chunk received
+  (the reader), and queued messages are joined and written once per loop iteration (the
+  writer, a ``call_soon`` callback) into the transport, which buffers with flow control.
+- any other AnyIO byte stream (tests): a reader task and a writer task on the stream.
 
 Expected failures — the peer closing, a reset, a malformed frame, a heartbeat timeout — never
 escape the connection's tasks: the connection records the cause, closes, and calls its
@@ -13,6 +24,7 @@ escape the connection's tasks: the connection records the cause, closes, and cal
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 from collections import deque
@@ -40,6 +52,8 @@ _logger = logging.getLogger("hztrio.connection")
 
 #: Bytes asked of the socket per receive call (below glibc's mmap threshold on purpose).
 RECEIVE_SIZE = 64 * 1024
+#: The most asked of the socket at once, when a large frame is on its way.
+MAX_RECEIVE_SIZE = 4 * 1024 * 1024
 #: The writer joins queued messages up to this many bytes into one send.
 WRITE_BUDGET = 256 * 1024
 #: Messages that may wait for the writer before senders wait (or fail over).
@@ -59,7 +73,7 @@ class Connection:
     def __init__(
         self,
         connection_id: int,
-        stream: anyio.abc.SocketStream,
+        stream: anyio.abc.SocketStream | None,
         remote_address: Address,
         on_message: Callable[[Connection, ClientMessage], None],
         on_close: Callable[[Connection], None],
@@ -67,6 +81,7 @@ class Connection:
         max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
         socket_options: Sequence[tuple[int, int, int | bytes]] = (),
         backend: Backend | None = None,
+        transport: asyncio.Transport | None = None,
     ) -> None:
         self.connection_id = connection_id
         self.remote_address = remote_address
@@ -78,7 +93,7 @@ class Connection:
         self._max_message_size = max_message_size
         # the outbound channel: a bounded queue the writer drains, and how to wake it
         self._backend = backend or Backend.detect()
-        self._queue: deque[bytes | bytearray] = deque()
+        self._queue: deque[bytes | bytearray | memoryview] = deque()
         self._writer_waiter: Waiter | None = None
         self._space: anyio.Event | None = None
         self._scope = anyio.CancelScope()
@@ -94,16 +109,35 @@ class Connection:
         self.messages_received = 0
         self.bytes_sent = 0
         self.bytes_received = 0
-        try:
-            raw = stream.extra(anyio.abc.SocketAttribute.raw_socket)
+        #: on Trio, the stdlib socket itself: the reader and the writer use it directly
+        #: (with trio.lowlevel's wait_readable/wait_writable), and an idle connection sends
+        #: a message straight from send_nowait, saving the writer's wake-up
+        self._raw: socket.socket | None = None
+        #: on asyncio, the transport our protocol feeds from (see _AsyncioProtocol)
+        self._transport = transport
+        self._write_paused = False
+        self._flush_scheduled = False
+        self._lost = anyio.Event()
+        self._message_reader: MessageReader | None = None
+        raw: socket.socket | None
+        if transport is not None:
+            raw = transport.get_extra_info("socket")
+            self.local_address = transport.get_extra_info("sockname")
+            self._message_reader = MessageReader(max_message_size)
+            self._loop = asyncio.get_running_loop()
+        else:
+            assert stream is not None
+            try:
+                raw = stream.extra(anyio.abc.SocketAttribute.raw_socket)
+                self.local_address = stream.extra(anyio.abc.SocketAttribute.local_address)
+            except anyio.TypedAttributeLookupError:  # pragma: no cover - exotic streams
+                raw = None
+                self.local_address = None
+            if raw is not None and self._backend.name == "trio":
+                self._raw = raw
+        if raw is not None:
             raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            local = stream.extra(anyio.abc.SocketAttribute.local_address)
-        except (OSError, anyio.TypedAttributeLookupError):  # pragma: no cover - exotic streams
-            local = None
-        self.local_address = local
-        if socket_options:
             # the user's options: an invalid one fails this connection attempt, visibly
-            raw = stream.extra(anyio.abc.SocketAttribute.raw_socket)
             for level, option, value in socket_options:
                 raw.setsockopt(level, option, value)
 
@@ -129,8 +163,32 @@ class Connection:
         queue = self._queue
         if self._closed or len(queue) >= OUTBOUND_QUEUE_SIZE:
             return False
-        queue.append(message)
+        if self._transport is not None:
+            if self._write_paused:
+                return False
+            queue.append(message)
+            if not self._flush_scheduled:
+                self._flush_scheduled = True
+                self._loop.call_soon(self._flush)
+            return True
         waiter = self._writer_waiter
+        if waiter is not None and self._raw is not None and not queue:
+            # the writer is idle: send now, synchronously (never a partial frame: what
+            # the socket does not take goes to the writer, first in line)
+            try:
+                sent = self._raw.send(message)
+            except BlockingIOError:
+                sent = 0
+            except OSError as exc:
+                self.close(f"write failed: {exc!r}", exc)
+                return False
+            self.bytes_sent += sent
+            if sent == len(message):
+                self.messages_sent += 1
+                self.last_write_time = self._backend.current_time()
+                return True
+            message = memoryview(message)[sent:]  # type: ignore[assignment]
+        queue.append(message)
         if waiter is not None:
             self._writer_waiter = None
             waiter.set()
@@ -163,11 +221,25 @@ class Connection:
         when the connection closes for any expected reason; the socket is closed on return.
         Cancellation: closes the connection.
         """
+        if self._transport is not None:
+            try:
+                with self._scope:
+                    task_status.started()
+                    await self._lost.wait()
+            finally:
+                self.close("connection task ended", None)
+                self._queue.clear()
+                self._transport.abort()
+            return
         try:
             with self._scope:
                 async with anyio.create_task_group() as tg:
-                    tg.start_soon(self._reader)
-                    tg.start_soon(self._writer)
+                    if self._raw is not None:
+                        tg.start_soon(self._reader_trio)
+                        tg.start_soon(self._writer_trio)
+                    else:
+                        tg.start_soon(self._reader)
+                        tg.start_soon(self._writer)
                     task_status.started()
         finally:
             self.close("connection task ended", None)
@@ -176,6 +248,7 @@ class Connection:
 
     async def _aclose_stream(self) -> None:
         self._queue.clear()
+        assert self._stream is not None
         try:
             with anyio.move_on_after(1):
                 await self._stream.aclose()
@@ -195,6 +268,7 @@ class Connection:
         self.close_reason = reason
         self.close_cause = cause
         self._scope.cancel()
+        self._lost.set()
         if self._space is not None:
             self._space.set()
         level = logging.DEBUG if cause is None else logging.WARNING
@@ -209,9 +283,57 @@ class Connection:
             error.__cause__ = self.close_cause
         return error
 
+    # -- asyncio: called by the event loop through _AsyncioProtocol --------------------------
+
+    def _flush(self) -> None:
+        """Write everything queued, joined, into the transport (once per loop iteration)."""
+        self._flush_scheduled = False
+        if self._closed or not self._queue:
+            return
+        transport = self._transport
+        assert transport is not None
+        while self._queue:
+            data, count = self._take_batch()
+            transport.write(data)
+            self.messages_sent += count
+            self.bytes_sent += len(data)
+        self.last_write_time = self._loop.time()
+
+    def _data_received(self, data: bytes) -> None:
+        reader = self._message_reader
+        if self._closed or reader is None:
+            return
+        self.last_read_time = self._loop.time()
+        self.bytes_received += len(data)
+        try:
+            messages = reader.feed(data)
+        except ProtocolViolation as exc:
+            self.close("protocol error", ProtocolError(f"{self.remote_address}: {exc}"))
+            return
+        self.messages_received += len(messages)
+        on_message = self._on_message
+        for message in messages:
+            on_message(self, message)
+
+    def _connection_lost(self, exc: BaseException | None) -> None:
+        if exc is None:
+            self.close("the member closed the connection", None)
+        else:
+            self.close(f"read failed: {exc!r}", exc)
+
+    def _pause_writing(self) -> None:
+        self._write_paused = True
+
+    def _resume_writing(self) -> None:
+        self._write_paused = False
+        if self._space is not None:
+            self._space.set()
+            self._space = None
+
     # -- tasks ------------------------------------------------------------------------------
 
     async def _reader(self) -> None:
+        assert self._stream is not None
         receive = self._stream.receive
         reader = MessageReader(self._max_message_size)
         feed = reader.feed
@@ -233,9 +355,96 @@ class Connection:
         except ProtocolViolation as exc:
             self.close("protocol error", ProtocolError(f"{self.remote_address}: {exc}"))
 
-    async def _writer(self) -> None:
+    async def _reader_trio(self) -> None:
+        """The reader on Trio: the socket directly, one readiness wait per batch of data."""
+        import trio.lowlevel
+
+        sock = self._raw
+        assert sock is not None
+        wait_readable = trio.lowlevel.wait_readable
+        reader = MessageReader(self._max_message_size)
+        feed = reader.feed
+        on_message = self._on_message
+        now = self._backend.current_time
+        try:
+            while True:
+                await wait_readable(sock)
+                try:
+                    data = sock.recv(max(RECEIVE_SIZE, min(reader.wanted, MAX_RECEIVE_SIZE)))
+                except BlockingIOError:
+                    continue
+                if not data:
+                    self.close("the member closed the connection", None)
+                    return
+                self.last_read_time = now()
+                self.bytes_received += len(data)
+                messages = feed(data)
+                self.messages_received += len(messages)
+                for message in messages:
+                    on_message(self, message)
+        except OSError as exc:
+            self.close(f"read failed: {exc!r}", exc)
+        except ProtocolViolation as exc:
+            self.close("protocol error", ProtocolError(f"{self.remote_address}: {exc}"))
+
+    async def _writer_trio(self) -> None:
+        """The writer on Trio: joins what is queued and sends it on the socket directly."""
+        import trio.lowlevel
+
+        sock = self._raw
+        assert sock is not None
+        wait_writable = trio.lowlevel.wait_writable
+        checkpoint = trio.lowlevel.checkpoint
         queue = self._queue
-        popleft = queue.popleft
+        new_waiter = self._backend.new_waiter
+        now = self._backend.current_time
+        try:
+            while True:
+                if not queue:
+                    waiter = self._writer_waiter = new_waiter()
+                    await waiter.wait()
+                    continue
+                data, count = self._take_batch()
+                view = memoryview(data)
+                while view:
+                    try:
+                        sent = sock.send(view)
+                    except BlockingIOError:
+                        await wait_writable(sock)
+                        continue
+                    self.bytes_sent += sent
+                    view = view[sent:]
+                self.last_write_time = now()
+                self.messages_sent += count
+                await checkpoint()  # a busy writer still lets the other tasks run
+        except OSError as exc:
+            self.close(f"write failed: {exc!r}", exc)
+
+    def _take_batch(self) -> tuple[bytes | bytearray | memoryview, int]:
+        """Everything queued, up to the write budget, as one buffer; wakes blocked senders."""
+        queue = self._queue
+        first = queue.popleft()
+        size = len(first)
+        if size >= WRITE_BUDGET or not queue:
+            data: bytes | bytearray | memoryview = first
+            count = 1
+        else:
+            chunks = [first]
+            while queue and size < WRITE_BUDGET:
+                chunk = queue.popleft()
+                chunks.append(chunk)
+                size += len(chunk)
+            data = b"".join(chunks)
+            count = len(chunks)
+        space = self._space
+        if space is not None and len(queue) < OUTBOUND_QUEUE_SIZE:
+            self._space = None
+            space.set()
+        return data, count
+
+    async def _writer(self) -> None:
+        assert self._stream is not None
+        queue = self._queue
         send = self._stream.send
         new_waiter = self._backend.new_waiter
         now = self._backend.current_time
@@ -245,29 +454,62 @@ class Connection:
                     waiter = self._writer_waiter = new_waiter()
                     await waiter.wait()
                     continue
-                first = popleft()
-                size = len(first)
-                if size >= WRITE_BUDGET or not queue:
-                    data: bytes | bytearray = first
-                    count = 1
-                else:
-                    chunks = [first]
-                    while queue and size < WRITE_BUDGET:
-                        chunk = popleft()
-                        chunks.append(chunk)
-                        size += len(chunk)
-                    data = b"".join(chunks)
-                    count = len(chunks)
-                space = self._space
-                if space is not None and len(queue) < OUTBOUND_QUEUE_SIZE:
-                    self._space = None
-                    space.set()
+                data, count = self._take_batch()
                 # A cancelled or failed send may have written part of a frame: the
                 # connection is never reused after that (close() below, or the scope's
                 # cancellation that only happens when we are closing anyway).
                 await send(cast(bytes, data))  # bytearray is fine: not mutated after
                 self.last_write_time = now()
                 self.messages_sent += count
-                self.bytes_sent += size
+                self.bytes_sent += len(data)
         except _TRANSPORT_ERRORS as exc:
             self.close(f"write failed: {exc!r}", exc)
+
+
+class _AsyncioProtocol(asyncio.Protocol):
+    """Hands the event loop's callbacks to the connection (set once it exists)."""
+
+    def __init__(self) -> None:
+        self.connection: Connection | None = None
+        self._early: list[bytes] = []
+
+    def data_received(self, data: bytes) -> None:
+        if self.connection is None:
+            self._early.append(data)
+        else:
+            self.connection._data_received(data)
+
+    def eof_received(self) -> bool:
+        if self.connection is not None:
+            self.connection._connection_lost(None)
+        return False
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        if self.connection is not None:
+            self.connection._connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        if self.connection is not None:
+            self.connection._pause_writing()
+
+    def resume_writing(self) -> None:
+        if self.connection is not None:
+            self.connection._resume_writing()
+
+    def attach(self, connection: Connection) -> None:
+        self.connection = connection
+        for data in self._early:
+            connection._data_received(data)
+        self._early.clear()
+
+
+async def open_asyncio_connection(
+    host: str, port: int
+) -> tuple[asyncio.Transport, _AsyncioProtocol]:
+    """Connect with asyncio's own transport and hztrio's protocol (asyncio only).
+
+    Cancellation: the half-open socket is closed.
+    """
+    loop = asyncio.get_running_loop()
+    transport, protocol = await loop.create_connection(_AsyncioProtocol, host, port)
+    return transport, protocol

@@ -8,6 +8,7 @@ synchronous code.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import math
@@ -31,7 +32,7 @@ from ..errors import (
 from ..lifecycle import LifecycleState
 from ..protocol.codecs import client as client_codecs
 from ..protocol.types import Address, MemberInfo
-from .connection import Connection
+from .connection import Connection, open_asyncio_connection
 
 if TYPE_CHECKING:
     from ..cluster import ClusterService
@@ -412,17 +413,35 @@ class ConnectionManager:
         """
         assert self._tg is not None
         target = address if self.address_translator is None else self.address_translator(address)
+        backend = self._invocations.backend
+        stream: anyio.abc.SocketStream | None = None
+        transport: asyncio.Transport | None = None
+        protocol = None
         with anyio.fail_after(self._connect_timeout):
-            stream = await anyio.connect_tcp(target.host, target.port)
-        connection = Connection(
-            next(self._ids),
-            stream,
-            address,
-            self._invocations.handle_message,
-            self._connection_closed,
-            socket_options=self._config.socket_options,
-            backend=self._invocations.backend,
-        )
+            if backend.name == "asyncio":
+                transport, protocol = await open_asyncio_connection(target.host, target.port)
+            else:
+                stream = await anyio.connect_tcp(target.host, target.port)
+        try:
+            connection = Connection(
+                next(self._ids),
+                stream,
+                address,
+                self._invocations.handle_message,
+                self._connection_closed,
+                socket_options=self._config.socket_options,
+                backend=backend,
+                transport=transport,
+            )
+        except BaseException:
+            if transport is not None:
+                transport.abort()
+            if stream is not None:
+                with anyio.CancelScope(shield=True):
+                    await stream.aclose()
+            raise
+        if protocol is not None:
+            protocol.attach(connection)
         self._all.add(connection)
         connection.send_nowait(b"CP2")
         try:

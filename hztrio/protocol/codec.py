@@ -24,6 +24,7 @@ skipped.
 
 from __future__ import annotations
 
+import contextlib
 import struct
 import uuid as _uuid
 from collections import namedtuple
@@ -42,7 +43,6 @@ from .frame import (
     RESPONSE_HEADER_SIZE,
     UNFRAGMENTED,
     ClientMessage,
-    Frame,
     ProtocolViolation,
 )
 
@@ -71,7 +71,8 @@ __all__ = [
     "set_partition_id",
 ]
 
-Frames = list[Frame]
+Contents = list[bytes]
+Flags = list[int]
 _pack_header = FRAME_HEADER.pack
 
 # ---------------------------------------------------------------------------------------------
@@ -133,7 +134,7 @@ class VarType:
     """A variable-size type: one or more frames after the initial frame.
 
     ``encode(buf, value, final)`` appends the frames (the last with ``IS_FINAL`` if *final*);
-    ``decode(frames, i)`` returns ``(value, next_index)``. ``inline_encode``/``inline_decode``,
+    ``decode(c, f, i)`` returns ``(value, next_index)``. ``inline_encode``/``inline_decode``,
     when set, are source templates the compiler pastes in place of the call (hot types only).
     """
 
@@ -141,7 +142,7 @@ class VarType:
         self,
         name: str,
         encode: Callable[[bytearray, Any, bool], None],
-        decode: Callable[[Frames, int], tuple[Any, int]],
+        decode: Callable[[Contents, Flags, int], tuple[Any, int]],
         inline_encode: str | None = None,
         inline_decode: str | None = None,
     ) -> None:
@@ -165,8 +166,8 @@ def _encode_str(buf: bytearray, value: str, final: bool) -> None:
     buf += encoded
 
 
-def _decode_str(frames: Frames, i: int) -> tuple[str, int]:
-    return frames[i].content.decode("utf-8"), i + 1
+def _decode_str(c: Contents, f: Flags, i: int) -> tuple[str, int]:
+    return c[i].decode("utf-8"), i + 1
 
 
 def _encode_bytes(buf: bytearray, value: bytes, final: bool) -> None:
@@ -174,8 +175,8 @@ def _encode_bytes(buf: bytearray, value: bytes, final: bool) -> None:
     buf += value
 
 
-def _decode_bytes(frames: Frames, i: int) -> tuple[bytes, int]:
-    return frames[i].content, i + 1
+def _decode_bytes(c: Contents, f: Flags, i: int) -> tuple[bytes, int]:
+    return c[i], i + 1
 
 
 STRING: Final = VarType(
@@ -185,14 +186,14 @@ STRING: Final = VarType(
     inline_encode=(
         "_e = {v}.encode('utf-8'); buf += _pack_header(6 + len(_e), {flags}); buf += _e"
     ),
-    inline_decode="{v} = frames[i].content.decode('utf-8'); i += 1",
+    inline_decode="{v} = c[i].decode('utf-8'); i += 1",
 )
 DATA: Final = VarType(
     "Data",
     _encode_bytes,
     _decode_bytes,
     inline_encode="buf += _pack_header(6 + len({v}), {flags}); buf += {v}",
-    inline_decode="{v} = frames[i].content; i += 1",
+    inline_decode="{v} = c[i]; i += 1",
 )
 BYTE_ARRAY: Final = VarType(
     "byteArray",
@@ -217,17 +218,17 @@ def _end(buf: bytearray, final: bool) -> None:
     buf += _END_FINAL_FRAME if final else _END_FRAME
 
 
-def _expect_begin(frames: Frames, i: int) -> int:
-    if not frames[i].flags & BEGIN_DATA_STRUCTURE:
+def _expect_begin(c: Contents, f: Flags, i: int) -> int:
+    if not f[i] & BEGIN_DATA_STRUCTURE:
         raise ProtocolViolation("expected the BEGIN frame of a data structure")
     return i + 1
 
 
-def skip_to_end(frames: Frames, i: int) -> int:
+def skip_to_end(c: Contents, f: Flags, i: int) -> int:
     """Return the index after the END frame that closes the structure we are inside."""
     depth = 1
     while True:
-        flags = frames[i].flags
+        flags = f[i]
         if flags & BEGIN_DATA_STRUCTURE:
             depth += 1
         elif flags & END_DATA_STRUCTURE:
@@ -237,8 +238,8 @@ def skip_to_end(frames: Frames, i: int) -> int:
         i += 1
 
 
-def _at_end(frames: Frames, i: int) -> bool:
-    return bool(frames[i].flags & END_DATA_STRUCTURE)
+def _at_end(c: Contents, f: Flags, i: int) -> bool:
+    return bool(f[i] & END_DATA_STRUCTURE)
 
 
 _fixed_list_types: dict[str, VarType] = {}
@@ -257,8 +258,8 @@ def _fixed_list(element: FixedType) -> VarType:
             for item in value:
                 buf += _UUID_STRUCT.pack(*uuid_to_parts(item))
 
-        def decode(frames: Frames, i: int) -> tuple[list[Any], int]:
-            content = frames[i].content
+        def decode(c: Contents, f: Flags, i: int) -> tuple[list[Any], int]:
+            content = c[i]
             return [uuid_from_parts(*parts) for parts in _UUID_STRUCT.iter_unpack(content)], i + 1
 
     else:
@@ -268,8 +269,8 @@ def _fixed_list(element: FixedType) -> VarType:
             buf += _pack_header(6 + size * len(value), _final(final))
             buf += struct.pack(f"<{len(value)}{fmt}", *value)
 
-        def decode(frames: Frames, i: int) -> tuple[list[Any], int]:
-            content = frames[i].content
+        def decode(c: Contents, f: Flags, i: int) -> tuple[list[Any], int]:
+            content = c[i]
             if len(content) % size:
                 raise ProtocolViolation(f"List_{element.name} frame of {len(content)} bytes")
             return list(struct.unpack(f"<{len(content) // size}{fmt}", content)), i + 1
@@ -279,10 +280,44 @@ def _fixed_list(element: FixedType) -> VarType:
     return result
 
 
+_END_FLAGS = (END_DATA_STRUCTURE, END_DATA_STRUCTURE | IS_FINAL)
+
+
+def find_end(f: Flags, i: int) -> int:
+    """The index of the first END frame at or after *i*, among frames that cannot hold one
+    inside (Data, String, byteArray elements): found by C-level list searches."""
+    ends = []
+    for value in _END_FLAGS:
+        with contextlib.suppress(ValueError):
+            ends.append(f.index(value, i))
+    if not ends:
+        raise ProtocolViolation("a list without its END frame")
+    return min(ends)
+
+
+def data_list_slice(c: Contents, f: Flags, i: int) -> tuple[list[bytes], int]:
+    """``List_Data`` (or any list of single-frame values) as a slice: ``(values, next i)``."""
+    i = _expect_begin(c, f, i)
+    end = find_end(f, i)
+    if f[i:end].count(0) != end - i:  # element frames carry no flags (no null, no nesting)
+        raise ProtocolViolation("unexpected flags on a frame in a list of values")
+    return c[i:end], end + 1
+
+
+def data_pair_columns(c: Contents, f: Flags, i: int) -> tuple[list[bytes], list[bytes], int]:
+    """``EntryList_Data_Data`` as two slices: ``(keys, values, next i)``."""
+    items, i = data_list_slice(c, f, i)
+    if len(items) % 2:
+        raise ProtocolViolation("an entry list with a key but no value")
+    return items[0::2], items[1::2], i
+
+
 def list_of(element: FixedType | VarType | CustomType) -> VarType:
     """``List_X``: packed into one frame for fixed-size X, else BEGIN, elements, END."""
     if isinstance(element, FixedType):
         return _fixed_list(element)
+    if element is DATA or element is BYTE_ARRAY or element is STRING:
+        return _single_frame_list(element)
     enc = element.encode
     dec = element.decode
 
@@ -292,15 +327,44 @@ def list_of(element: FixedType | VarType | CustomType) -> VarType:
             enc(buf, item, False)
         buf += _END_FINAL_FRAME if final else _END_FRAME
 
-    def decode(frames: Frames, i: int) -> tuple[list[Any], int]:
-        i = _expect_begin(frames, i)
+    def decode(c: Contents, f: Flags, i: int) -> tuple[list[Any], int]:
+        i = _expect_begin(c, f, i)
         out = []
-        while not frames[i].flags & END_DATA_STRUCTURE:
-            item, i = dec(frames, i)
+        while not f[i] & END_DATA_STRUCTURE:
+            item, i = dec(c, f, i)
             out.append(item)
         return out, i + 1
 
     return VarType(f"List_{element.name}", encode, decode)
+
+
+_single_frame_lists: dict[str, VarType] = {}
+
+
+def _single_frame_list(element: VarType) -> VarType:
+    """``List_Data``/``List_String``/``List_byteArray``: elements are one frame each, so a
+    list is a slice of the frames (no per-element call)."""
+    cached = _single_frame_lists.get(element.name)
+    if cached is not None:
+        return cached
+    enc = element.encode
+    is_string = element is STRING
+
+    def encode(buf: bytearray, value: Sequence[Any], final: bool) -> None:
+        buf += _BEGIN_FRAME
+        for item in value:
+            enc(buf, item, False)
+        buf += _END_FINAL_FRAME if final else _END_FRAME
+
+    def decode(c: Contents, f: Flags, i: int) -> tuple[list[Any], int]:
+        values, i = data_list_slice(c, f, i)
+        if is_string:
+            return [v.decode("utf-8") for v in values], i
+        return values, i
+
+    result = VarType(f"List_{element.name}", encode, decode)
+    _single_frame_lists[element.name] = result
+    return result
 
 
 def listcn_of(element: VarType | CustomType) -> VarType:
@@ -317,18 +381,18 @@ def listcn_of(element: VarType | CustomType) -> VarType:
                 enc(buf, item, False)
         buf += _END_FINAL_FRAME if final else _END_FRAME
 
-    def decode(frames: Frames, i: int) -> tuple[list[Any], int]:
-        i = _expect_begin(frames, i)
+    def decode(c: Contents, f: Flags, i: int) -> tuple[list[Any], int]:
+        i = _expect_begin(c, f, i)
         out: list[Any] = []
         while True:
-            flags = frames[i].flags
+            flags = f[i]
             if flags & END_DATA_STRUCTURE:
                 return out, i + 1
             if flags & IS_NULL:
                 out.append(None)
                 i += 1
             else:
-                item, i = dec(frames, i)
+                item, i = dec(c, f, i)
                 out.append(item)
 
     return VarType(f"ListCN_{element.name}", encode, decode)
@@ -353,9 +417,9 @@ def entry_list(
                     vs = uuid_to_parts(v) if value is UUID else (v,)
                     buf += pair.pack(*ks, *vs)
 
-            def decode_fixed(frames: Frames, i: int) -> tuple[list[tuple[Any, Any]], int]:
+            def decode_fixed(c: Contents, f: Flags, i: int) -> tuple[list[tuple[Any, Any]], int]:
                 out = []
-                for fields in pair.iter_unpack(frames[i].content):
+                for fields in pair.iter_unpack(c[i]):
                     if key_is_uuid:
                         k = uuid_from_parts(*fields[:3])
                         rest = fields[3:]
@@ -375,14 +439,30 @@ def entry_list(
             for k, v in items:
                 buf += pair.pack(k, v)
 
-        def decode_plain(frames: Frames, i: int) -> tuple[list[tuple[Any, Any]], int]:
-            return list(pair.iter_unpack(frames[i].content)), i + 1
+        def decode_plain(c: Contents, f: Flags, i: int) -> tuple[list[tuple[Any, Any]], int]:
+            return list(pair.iter_unpack(c[i])), i + 1
 
         return VarType(f"EntryList_{key.name}_{value.name}", encode_plain, decode_plain)
 
     if isinstance(key, FixedType) or isinstance(value, FixedType):
         raise TypeError("mixed fixed/variable entry lists are not used by the protocol")
     kenc, kdec, venc, vdec = key.encode, key.decode, value.encode, value.decode
+    if key is DATA and value is DATA:
+
+        def encode_data(buf: bytearray, items: Sequence[tuple[Any, Any]], final: bool) -> None:
+            buf += _BEGIN_FRAME
+            for k, v in items:
+                buf += _pack_header(6 + len(k), 0)
+                buf += k
+                buf += _pack_header(6 + len(v), 0)
+                buf += v
+            buf += _END_FINAL_FRAME if final else _END_FRAME
+
+        def decode_data(c: Contents, f: Flags, i: int) -> tuple[list[tuple[Any, Any]], int]:
+            keys, values, i = data_pair_columns(c, f, i)
+            return list(zip(keys, values, strict=True)), i
+
+        return VarType("EntryList_Data_Data", encode_data, decode_data)
 
     def encode(buf: bytearray, items: Sequence[tuple[Any, Any]], final: bool) -> None:
         buf += _BEGIN_FRAME
@@ -391,12 +471,12 @@ def entry_list(
             venc(buf, v, False)
         buf += _END_FINAL_FRAME if final else _END_FRAME
 
-    def decode(frames: Frames, i: int) -> tuple[list[tuple[Any, Any]], int]:
-        i = _expect_begin(frames, i)
+    def decode(c: Contents, f: Flags, i: int) -> tuple[list[tuple[Any, Any]], int]:
+        i = _expect_begin(c, f, i)
         out = []
-        while not frames[i].flags & END_DATA_STRUCTURE:
-            k, i = kdec(frames, i)
-            v, i = vdec(frames, i)
+        while not f[i] & END_DATA_STRUCTURE:
+            k, i = kdec(c, f, i)
+            v, i = vdec(c, f, i)
             out.append((k, v))
         return out, i + 1
 
@@ -412,8 +492,8 @@ def map_of(key: VarType | CustomType, value: VarType | CustomType) -> VarType:
     def encode(buf: bytearray, value: dict[Any, Any] | None, final: bool) -> None:
         pairs_encode(buf, list(value.items()) if value else [], final)
 
-    def decode(frames: Frames, i: int) -> tuple[dict[Any, Any], int]:
-        items, i = pairs_decode(frames, i)
+    def decode(c: Contents, f: Flags, i: int) -> tuple[dict[Any, Any], int]:
+        items, i = pairs_decode(c, f, i)
         return dict(items), i
 
     return VarType(f"Map_{key.name}_{pairs.name.split('_', 2)[2]}", encode, decode)
@@ -434,14 +514,14 @@ def _encode_partition_table(
 
 
 def _decode_partition_table(
-    frames: Frames, i: int
+    c: Contents, f: Flags, i: int
 ) -> tuple[list[tuple[_uuid.UUID, list[int]]], int]:
-    i = _expect_begin(frames, i)
+    i = _expect_begin(c, f, i)
     values = []
-    while not frames[i].flags & END_DATA_STRUCTURE:
-        partitions, i = _LIST_INT.decode(frames, i)
+    while not f[i] & END_DATA_STRUCTURE:
+        partitions, i = _LIST_INT.decode(c, f, i)
         values.append(partitions)
-    keys, i = _LIST_UUID.decode(frames, i + 1)
+    keys, i = _LIST_UUID.decode(c, f, i + 1)
     if len(keys) != len(values):
         raise ProtocolViolation("partition table with more owners than partition lists")
     return list(zip(keys, values, strict=True)), i
@@ -558,7 +638,7 @@ def _emit_var_decode(
 ) -> None:
     """Decode one variable-size field into local *v*, advancing ``i``."""
     if optional:
-        cond = "not frames[i].flags & END_DATA_STRUCTURE" if in_struct else "i < len(frames)"
+        cond = "not f[i] & END_DATA_STRUCTURE" if in_struct else "i < len(c)"
         sb.add(indent, f"if {cond}:")
         _emit_var_decode(sb, indent + 1, p, v, False, in_struct)
         sb.add(indent, "else:")
@@ -566,7 +646,7 @@ def _emit_var_decode(
         return
     t = p.type
     if p.nullable:
-        sb.add(indent, "if frames[i].flags & IS_NULL:")
+        sb.add(indent, "if f[i] & IS_NULL:")
         sb.add(indent + 1, f"{v} = None")
         sb.add(indent + 1, "i += 1")
         sb.add(indent, "else:")
@@ -576,7 +656,7 @@ def _emit_var_decode(
             sb.add(indent, part)
     else:
         fn = sb.ref(t.decode, "dec")  # type: ignore[union-attr]
-        sb.add(indent, f"{v}, i = {fn}(frames, i)")
+        sb.add(indent, f"{v}, i = {fn}(c, f, i)")
 
 
 def _fixed_size(p: P) -> int:
@@ -694,27 +774,27 @@ class CustomType:
         return fn
 
     @cached_property
-    def decode(self) -> Callable[[Frames, int], tuple[Any, int]]:
+    def decode(self) -> Callable[[Contents, Flags, int], tuple[Any, int]]:
         sb = _SourceBuilder()
-        sb.add(0, "def decode(frames, i):")
+        sb.add(0, "def decode(c, f, i):")
         fixed = self._fixed
         if self._piggyback:
-            sb.add(1, "_c = frames[i].content")
-            sb.add(1, "i = _expect_begin(frames, i)")
+            sb.add(1, "_c = c[i]")
+            sb.add(1, "i = _expect_begin(c, f, i)")
             _emit_fixed_decode(sb, 1, fixed, self.since, "_c", 0)
         else:
-            sb.add(1, "i = _expect_begin(frames, i)")
+            sb.add(1, "i = _expect_begin(c, f, i)")
             if fixed:
-                sb.add(1, "_c = frames[i].content")
+                sb.add(1, "_c = c[i]")
                 sb.add(1, "i += 1")
                 _emit_fixed_decode(sb, 1, fixed, self.since, "_c", 0)
         for f in self._var:
             _emit_var_decode(sb, 1, f, f"v_{f.name}", _is_newer(f, self.since), True)
-        sb.add(1, "i = _skip_to_end(frames, i)")
+        sb.add(1, "i = _skip_to_end(c, f, i)")
         factory = sb.ref(self.factory, "factory")
         kwargs = ", ".join(f"{f.attr}=v_{f.name}" for f in self.fields)
         sb.add(1, f"return {factory}({kwargs}), i")
-        fn: Callable[[Frames, int], tuple[Any, int]] = sb.compile(
+        fn: Callable[[Contents, Flags, int], tuple[Any, int]] = sb.compile(
             "decode", f"<codec {self.name}.decode>"
         )
         return fn
@@ -837,11 +917,12 @@ class Codec:
         base = since or self.since
         sb = _SourceBuilder()
         sb.add(0, f"def {fn_name}(message):")
-        sb.add(1, "frames = message.frames")
+        sb.add(1, "c = message.contents")
+        sb.add(1, "f = message.frame_flags")
         fixed = [p for p in params if p.fixed]
         var = [p for p in params if not p.fixed]
         if fixed:
-            sb.add(1, "_c = frames[0].content")
+            sb.add(1, "_c = c[0]")
             _emit_fixed_decode(sb, 1, fixed, base, "_c", offset)
         if var:
             sb.add(1, "i = 1")

@@ -73,7 +73,8 @@ class ProtocolViolation(Exception):
 
 
 class Frame:
-    """One inbound frame: its payload (without the 6-byte header) and its flags."""
+    """One frame: its payload (without the 6-byte header) and its flags (a view for tools;
+    messages keep their frames as two parallel lists, see :class:`ClientMessage`)."""
 
     __slots__ = ("content", "flags")
 
@@ -86,13 +87,20 @@ class Frame:
 
 
 class ClientMessage:
-    """An inbound message: a list of frames, the first being the initial frame."""
+    """An inbound message: its frames' payloads and flags, in two parallel lists.
 
-    __slots__ = ("correlation_id", "frames", "message_type")
+    Two flat lists rather than one object per frame: a large response (an ``entry_set`` of
+    100,000 entries has 200,000 frames) then creates no per-frame container objects, which
+    would cost an allocation each and, worse, wake the cyclic garbage collector again and
+    again.
+    """
 
-    def __init__(self, frames: list[Frame]) -> None:
-        self.frames = frames
-        initial = frames[0].content
+    __slots__ = ("contents", "correlation_id", "frame_flags", "message_type")
+
+    def __init__(self, contents: list[bytes], frame_flags: list[int]) -> None:
+        self.contents = contents
+        self.frame_flags = frame_flags
+        initial = contents[0]
         if len(initial) < RESPONSE_HEADER_SIZE:
             raise ProtocolViolation(
                 f"initial frame of {len(initial)} bytes is shorter than a message header"
@@ -100,28 +108,33 @@ class ClientMessage:
         self.message_type, self.correlation_id = _unpack_type_and_corr(initial, 0)
 
     @property
+    def frames(self) -> list[Frame]:
+        """The frames as objects (for tools and tests; decoders use the lists)."""
+        return [Frame(c, f) for c, f in zip(self.contents, self.frame_flags, strict=True)]
+
+    @property
     def flags(self) -> int:
         """Flags of the initial frame."""
-        return self.frames[0].flags
+        return self.frame_flags[0]
 
     @property
     def is_event(self) -> bool:
-        return bool(self.frames[0].flags & IS_EVENT)
+        return bool(self.frame_flags[0] & IS_EVENT)
 
     @property
     def is_backup_event(self) -> bool:
-        return bool(self.frames[0].flags & BACKUP_EVENT)
+        return bool(self.frame_flags[0] & BACKUP_EVENT)
 
     @property
     def backup_acks(self) -> int:
         """For a response: how many backup acks the member asks the client to wait for."""
-        return self.frames[0].content[BACKUP_ACKS_OFFSET]
+        return self.contents[0][BACKUP_ACKS_OFFSET]
 
     @property
     def partition_id(self) -> int:
         """For an event: the partition the event belongs to (-1 for none)."""
         return int.from_bytes(
-            self.frames[0].content[PARTITION_ID_OFFSET : PARTITION_ID_OFFSET + 4],
+            self.contents[0][PARTITION_ID_OFFSET : PARTITION_ID_OFFSET + 4],
             "little",
             signed=True,
         )
@@ -129,7 +142,7 @@ class ClientMessage:
     def __repr__(self) -> str:
         return (
             f"ClientMessage(type=0x{self.message_type:06x}, "
-            f"correlation_id={self.correlation_id}, frames={len(self.frames)})"
+            f"correlation_id={self.correlation_id}, frames={len(self.contents)})"
         )
 
 
@@ -141,14 +154,28 @@ class MessageReader:
     messages (protocol spec §2.1.4) are reassembled before they are returned.
     """
 
-    __slots__ = ("_buffer", "_fragments", "_frames", "_max_message_size", "_message_size")
+    __slots__ = (
+        "_buffer",
+        "_contents",
+        "_flags",
+        "_fragment_bytes",
+        "_fragments",
+        "_max_message_size",
+        "_message_size",
+        "wanted",
+    )
 
     def __init__(self, max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE) -> None:
         self._buffer = bytearray()
-        self._frames: list[Frame] = []
+        self._contents: list[bytes] = []
+        self._flags: list[int] = []
         self._message_size = 0
-        self._fragments: dict[int, list[Frame]] = {}
+        self._fragments: dict[int, tuple[list[bytes], list[int]]] = {}
+        self._fragment_bytes = 0
         self._max_message_size = max_message_size
+        #: bytes still missing from the frame being received (0 if between frames); a
+        #: reader may ask the socket for that much at once
+        self.wanted = 0
 
     @property
     def buffered(self) -> int:
@@ -164,7 +191,12 @@ class MessageReader:
             buf = self._buffer = bytearray(data)
         end = len(buf)
         pos = 0
-        frames = self._frames
+        contents = self._contents
+        flags_list = self._flags
+        add_content = contents.append
+        add_flags = flags_list.append
+        message_size = self._message_size
+        limit = self._max_message_size
         out: list[ClientMessage] = []
         view = memoryview(buf)
         try:
@@ -172,63 +204,65 @@ class MessageReader:
                 length, flags = _unpack_header(buf, pos)
                 if length < FRAME_HEADER_SIZE:
                     raise ProtocolViolation(f"frame length {length} is below the minimum of 6")
-                if self._message_size + length > self._max_message_size:
+                if message_size + length > limit:
                     raise ProtocolViolation(
-                        f"message of more than {self._max_message_size} bytes "
-                        f"(frame of {length} bytes)"
+                        f"message of more than {limit} bytes (frame of {length} bytes)"
                     )
                 if end - pos < length:
+                    self.wanted = length - (end - pos)
                     break
-                frames.append(Frame(bytes(view[pos + FRAME_HEADER_SIZE : pos + length]), flags))
-                self._message_size += length
+                add_content(bytes(view[pos + FRAME_HEADER_SIZE : pos + length]))
+                add_flags(flags)
+                message_size += length
                 pos += length
                 if flags & IS_FINAL:
-                    self._frames = []
-                    self._message_size = 0
-                    message = self._complete(frames)
-                    if message is not None:
-                        out.append(message)
-                    frames = self._frames
+                    message_size = 0
+                    if flags_list[0] & UNFRAGMENTED == UNFRAGMENTED:
+                        out.append(ClientMessage(contents, flags_list))
+                    else:
+                        message = self._fragment(contents, flags_list)
+                        if message is not None:
+                            out.append(message)
+                    contents = self._contents = []
+                    flags_list = self._flags = []
+                    add_content = contents.append
+                    add_flags = flags_list.append
+            else:
+                self.wanted = 0
         finally:
             view.release()
+            self._message_size = message_size
         if pos:
             del buf[:pos]
         return out
 
-    def _complete(self, frames: list[Frame]) -> ClientMessage | None:
-        first = frames[0]
-        if first.flags & UNFRAGMENTED == UNFRAGMENTED:
-            return ClientMessage(frames)
-        # a fragment: its first frame holds the int64 fragmentation id
-        if len(first.content) < 8 or len(frames) < 2:
+    def _fragment(self, contents: list[bytes], flags: list[int]) -> ClientMessage | None:
+        """Collect one fragment; the whole message once its last fragment is in."""
+        # its first frame holds the int64 fragmentation id
+        if len(contents[0]) < 8 or len(contents) < 2:
             raise ProtocolViolation("malformed fragment: missing fragmentation id")
-        (fragment_id,) = _LONG.unpack_from(first.content, 0)
-        if first.flags & BEGIN_FRAGMENT:
+        (fragment_id,) = _LONG.unpack_from(contents[0], 0)
+        first_flags = flags[0]
+        self._fragment_bytes += sum(len(c) + FRAME_HEADER_SIZE for c in contents[1:])
+        if self._fragment_bytes > self._max_message_size:
+            raise ProtocolViolation(
+                f"fragmented messages exceed {self._max_message_size} bytes in total"
+            )
+        if first_flags & BEGIN_FRAGMENT:
             if fragment_id in self._fragments:
                 raise ProtocolViolation(f"fragment {fragment_id} started twice")
-            self._fragments[fragment_id] = frames[1:]
-            self._check_fragment_size()
+            self._fragments[fragment_id] = (contents[1:], flags[1:])
             return None
         collected = self._fragments.get(fragment_id)
         if collected is None:
             raise ProtocolViolation(f"fragment {fragment_id} continues a message never begun")
-        collected.extend(frames[1:])
-        self._check_fragment_size()
-        if first.flags & END_FRAGMENT:
+        collected[0].extend(contents[1:])
+        collected[1].extend(flags[1:])
+        if first_flags & END_FRAGMENT:
             del self._fragments[fragment_id]
-            return ClientMessage(collected)
+            self._fragment_bytes -= sum(len(c) + FRAME_HEADER_SIZE for c in collected[0])
+            return ClientMessage(*collected)
         return None
-
-    def _check_fragment_size(self) -> None:
-        total = sum(
-            len(f.content) + FRAME_HEADER_SIZE
-            for frames in self._fragments.values()
-            for f in frames
-        )
-        if total > self._max_message_size:
-            raise ProtocolViolation(
-                f"fragmented messages exceed {self._max_message_size} bytes in total"
-            )
 
 
 def iter_frames(encoded: bytes | bytearray) -> Iterator[tuple[int, bytes]]:

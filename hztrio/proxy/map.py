@@ -17,7 +17,7 @@ from ..config import IndexType, UniqueKeyTransformation
 from ..listener import DEFAULT_BUFFER_SIZE, EventDispatcher, EventSubscription, ListenerRegistration
 from ..predicate import IterationType, PagingPredicate, Predicate
 from ..projection import Projection
-from ..protocol.codec import set_partition_id
+from ..protocol.codec import data_pair_columns, set_partition_id
 from ..protocol.codecs import map as codecs
 from ..protocol.frame import ClientMessage
 from ..protocol.types import (
@@ -277,7 +277,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
             return await self._query(predicate, IterationType.KEY)
         response = await self._invoke(_KEY_SET(self.name), True)
         to_object = self._to_object
-        return await self._deserialize(lambda: [to_object(k) for k in _list_response(response)])
+        return await self._deserialize(lambda: list(map(to_object, _list_response(response))))
 
     async def values(self, predicate: Predicate | None = None) -> list[ValueType]:
         """Every value (a snapshot, in no particular order), or those *predicate* matches.
@@ -288,7 +288,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
             return await self._query(predicate, IterationType.VALUE)
         response = await self._invoke(_VALUES(self.name), True)
         to_object = self._to_object
-        return await self._deserialize(lambda: [to_object(v) for v in _list_response(response)])
+        return await self._deserialize(lambda: list(map(to_object, _list_response(response))))
 
     async def entry_set(
         self, predicate: Predicate | None = None
@@ -301,10 +301,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         if predicate is not None:
             return await self._query(predicate, IterationType.ENTRY)
         response = await self._invoke(_ENTRY_SET(self.name), True)
-        to_object = self._to_object
-        return await self._deserialize(
-            lambda: [(to_object(k), to_object(v)) for k, v in _entries_response(response)]
-        )
+        return await self._deserialize(lambda: self._entries(response))
 
     async def put_all(self, map: Mapping[KeyType, ValueType]) -> None:
         """Set every entry of *map*: one request per partition, all sent concurrently.
@@ -543,8 +540,10 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         return await self._deserialize(lambda: self._entries(response))
 
     def _entries(self, response: ClientMessage) -> list[tuple[Any, Any]]:
+        """An ``EntryList_Data_Data`` response (the only parameter), deserialized."""
         to_object = self._to_object
-        return [(to_object(k), to_object(v)) for k, v in _entries_response(response)]
+        keys, values, _ = data_pair_columns(response.contents, response.frame_flags, 1)
+        return list(zip(map(to_object, keys), map(to_object, values), strict=True))
 
     # -- more single-key operations --------------------------------------------------------
 

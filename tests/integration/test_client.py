@@ -196,16 +196,23 @@ async def test_labels_and_client_name_reach_the_member(
 @pytest.mark.timeout(120)
 async def test_random_cancellation_leaves_client_usable(client: HazelcastClient) -> None:
     m = await client.get_map(unique("cancel"))
+    # deadlines spread around a call's own duration cut calls at every stage
+    durations = []
+    for i in range(50):
+        start = anyio.current_time()
+        await m.put(i, i)
+        durations.append(anyio.current_time() - start)
+    typical = sorted(durations)[25]
     rng = random.Random(1234)
     cancelled = 0
     for i in range(1000):
-        with anyio.move_on_after(rng.uniform(0, 0.002)) as scope:
+        with anyio.move_on_after(rng.uniform(0, 2 * typical)) as scope:
             if i % 2:
                 await m.put(i % 50, i)
             else:
                 await m.get(i % 50)
         cancelled += scope.cancelled_caught
-    assert cancelled > 50  # the deadlines really did cut calls short
+    assert cancelled > 20  # the deadlines really did cut calls short (timer resolution varies)
     for i in range(1000):
         await m.set(i % 50, i)
         assert await m.get(i % 50) == i

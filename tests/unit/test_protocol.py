@@ -35,6 +35,7 @@ from hztrio.protocol.frame import (
     BEGIN_FRAGMENT,
     END_FRAGMENT,
     IS_FINAL,
+    IS_NULL,
     ClientMessage,
     MessageReader,
     ProtocolViolation,
@@ -411,3 +412,29 @@ def test_reader_reassembles_fragments_interleaved_with_other_messages() -> None:
 def test_reader_rejects_fragment_without_beginning() -> None:
     with pytest.raises(ProtocolViolation, match="never begun"):
         MessageReader().feed(_fragment(1, END_FRAGMENT, _messages(1)))
+
+
+def test_value_lists_decode_as_slices_and_reject_malformed_ones() -> None:
+    from hztrio.protocol.codec import data_list_slice, data_pair_columns
+
+    codec = Codec("T.lists", 0x7F0400, request=[P("values", list_of(DATA)), P("tail", STRING)])
+    msg = parse_message(codec.encode_request([b"a", b"bb", b""], "end"))
+    assert codec.decode_request(msg) == ([b"a", b"bb", b""], "end")
+    values, nxt = data_list_slice(msg.contents, msg.frame_flags, 1)
+    assert values == [b"a", b"bb", b""] and msg.contents[nxt] == b"end"
+
+    pairs = Codec("T.pairs", 0x7F0500, request=[P("entries", entry_list(DATA, DATA))])
+    msg = parse_message(pairs.encode_request([(b"k1", b"v1"), (b"k2", b"v2")]))
+    keys, vals, _ = data_pair_columns(msg.contents, msg.frame_flags, 1)
+    assert (keys, vals) == ([b"k1", b"k2"], [b"v1", b"v2"])
+
+    # a list frame with flags (null or nested) and a list without its END frame
+    flagged = bytearray(codec.encode_request([b"a"], "x"))
+    struct.pack_into("<H", flagged, 22 + 6 + 4, IS_NULL)  # the element after BEGIN
+    with pytest.raises(ProtocolViolation):
+        codec.decode_request(parse_message(flagged))
+    no_end = Codec("T.bad", 0x7F0600, request=[P("values", list_of(DATA))])
+    raw = bytearray(no_end.encode_request([b"a"]))
+    struct.pack_into("<H", raw, len(raw) - 2, IS_FINAL)  # END flag removed from the last frame
+    with pytest.raises(ProtocolViolation):
+        no_end.decode_request(parse_message(raw))
