@@ -49,6 +49,9 @@ UNFRAGMENTED: Final = BEGIN_FRAGMENT | END_FRAGMENT
 FRAME_HEADER: Final = struct.Struct("<iH")
 FRAME_HEADER_SIZE: Final = 6
 
+#: A frame missing more than this many bytes is collected in pieces (see MessageReader.feed).
+_CHUNKED_FROM: Final = 256 * 1024
+
 #: The largest message (after reassembly) a reader accepts. Anything larger is treated as a
 #: protocol violation: the connection is closed instead of allocating the memory.
 DEFAULT_MAX_MESSAGE_SIZE: Final = 1 << 30
@@ -156,6 +159,9 @@ class MessageReader:
 
     __slots__ = (
         "_buffer",
+        "_chunk_target",
+        "_chunked",
+        "_chunks",
         "_contents",
         "_flags",
         "_fragment_bytes",
@@ -166,7 +172,10 @@ class MessageReader:
     )
 
     def __init__(self, max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE) -> None:
-        self._buffer = bytearray()
+        self._buffer = b""
+        self._chunks: list[bytes] = []
+        self._chunked = 0
+        self._chunk_target = 0
         self._contents: list[bytes] = []
         self._flags: list[int] = []
         self._message_size = 0
@@ -180,15 +189,27 @@ class MessageReader:
     @property
     def buffered(self) -> int:
         """Bytes received but not yet part of a complete message."""
-        return len(self._buffer) + self._message_size
+        return len(self._buffer) + self._chunked * bool(self._chunks) + self._message_size
 
     def feed(self, data: bytes | bytearray | memoryview) -> list[ClientMessage]:
-        """Consume *data*; return every message it completes, in order."""
-        buf = self._buffer
-        if buf:
-            buf += data
+        """Consume *data*; return every message it completes, in order.
+
+        The data is parsed as ``bytes``, so that each frame's payload is one slice. A frame
+        that arrives in many pieces (a large value) is collected piece by piece and joined
+        once, when it is complete.
+        """
+        if self._chunks:
+            self._chunks.append(bytes(data))
+            self._chunked += len(data)
+            if self._chunked < self._chunk_target:
+                self.wanted = self._chunk_target - self._chunked
+                return []
+            buf = b"".join(self._chunks)
+            self._chunks = []
+        elif self._buffer:
+            buf = self._buffer + data
         else:
-            buf = self._buffer = bytearray(data)
+            buf = data if type(data) is bytes else bytes(data)
         end = len(buf)
         pos = 0
         contents = self._contents
@@ -198,7 +219,6 @@ class MessageReader:
         message_size = self._message_size
         limit = self._max_message_size
         out: list[ClientMessage] = []
-        view = memoryview(buf)
         try:
             while end - pos >= FRAME_HEADER_SIZE:
                 length, flags = _unpack_header(buf, pos)
@@ -209,9 +229,16 @@ class MessageReader:
                         f"message of more than {limit} bytes (frame of {length} bytes)"
                     )
                 if end - pos < length:
-                    self.wanted = length - (end - pos)
+                    missing = length - (end - pos)
+                    self.wanted = missing
+                    if missing > _CHUNKED_FROM:
+                        # a large frame: collect its pieces, join them once
+                        self._chunks = [buf[pos:]]
+                        self._chunked = end - pos
+                        self._chunk_target = length
+                        pos = end
                     break
-                add_content(bytes(view[pos + FRAME_HEADER_SIZE : pos + length]))
+                add_content(buf[pos + FRAME_HEADER_SIZE : pos + length])
                 add_flags(flags)
                 message_size += length
                 pos += length
@@ -230,10 +257,8 @@ class MessageReader:
             else:
                 self.wanted = 0
         finally:
-            view.release()
             self._message_size = message_size
-        if pos:
-            del buf[:pos]
+        self._buffer = buf[pos:] if pos < end else b""
         return out
 
     def _fragment(self, contents: list[bytes], flags: list[int]) -> ClientMessage | None:
