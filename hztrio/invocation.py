@@ -313,6 +313,7 @@ class InvocationService:
             self.event_handlers[correlation_id] = handler
         registered = False
         answered = False
+        connection.inflight += 1
         try:
             if not connection.send_nowait(request) and not await self._bounded(
                 inv, connection.send(request)
@@ -336,6 +337,7 @@ class InvocationService:
             registered = True
             return None
         finally:
+            connection.inflight -= 1
             pending.pop(correlation_id, None)
             if handler is not None and not registered:
                 self.event_handlers.pop(correlation_id, None)

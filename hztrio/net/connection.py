@@ -104,6 +104,8 @@ class Connection:
         self.started_at = now
         self.last_read_time = now
         self.last_write_time = now
+        #: requests sent on this connection and not answered yet (kept by the invocations)
+        self.inflight = 0
         #: messages written and received (test hooks and statistics)
         self.messages_sent = 0
         self.messages_received = 0
@@ -166,6 +168,12 @@ class Connection:
         if self._transport is not None:
             if self._write_paused:
                 return False
+            if self.inflight <= 1 and not self._flush_scheduled:
+                # nothing else in flight on this connection: no batch to wait for
+                self._transport.write(message)
+                self.messages_sent += 1
+                self.bytes_sent += len(message)
+                return True
             queue.append(message)
             if not self._flush_scheduled:
                 self._flush_scheduled = True
