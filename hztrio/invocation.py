@@ -257,7 +257,38 @@ class InvocationService:
         inv.deadline = (now + self._tick if now else self.backend.current_time()) + limit
         try:
             while True:
-                error = await self._attempt(inv)
+                # One attempt, inline: this is the path every call takes, and a coroutine
+                # per step would cost more than the step. `error` is None on success.
+                connection = self._route(inv)
+                if connection is None:
+                    error: BaseException | None = await self._bounded(inv, self._no_connection(inv))
+                else:
+                    correlation_id, sent = self._send(inv, connection)
+                    handler = inv.event_handler
+                    registered = answered = False
+                    try:
+                        if not sent and not await self._bounded(inv, connection.send(request)):
+                            # never sent: always safe to try again elsewhere
+                            error = HazelcastIOError(f"{connection!r} is closed")
+                        else:
+                            if not sent and self.trace is not None:
+                                self.trace(inv.request, inv.partition_id, connection)
+                            event = inv.event
+                            assert event is not None
+                            await event.wait()
+                            answered = not inv.timed_out
+                            error = self._outcome(inv)
+                            if error is None:
+                                if inv.acks_expected > inv.acks_received:
+                                    await self._wait_for_backups(inv)
+                                registered = True
+                    finally:
+                        connection.inflight -= 1
+                        self._pending.pop(correlation_id, None)
+                        if handler is not None and not registered:
+                            self.event_handlers.pop(correlation_id, None)
+                        if not answered and inv.on_orphaned is not None:
+                            self._orphaned(inv, correlation_id, connection)
                 if error is None:
                     response = inv.response
                     assert response is not None
@@ -270,6 +301,7 @@ class InvocationService:
                     await anyio.lowlevel.checkpoint_if_cancelled()
                     raise error
                 await self._before_retry(inv, error)
+                request = inv.request
         except _TimedOut:
             error = OperationTimeoutError(
                 f"Invocation of message type 0x{_message_type(request):06x} timed out after "
@@ -287,14 +319,12 @@ class InvocationService:
             raise _TimedOut()
         await anyio.sleep(min(self._retry_pause, remaining))
 
-    async def _attempt(self, inv: Invocation) -> BaseException | None:
-        """One try. Returns None on success (``inv.response`` set), else the error.
+    def _send(self, inv: Invocation, connection: Connection) -> tuple[int, bool]:
+        """The synchronous half of an attempt: register it, hand it to the connection.
 
-        Raises :class:`_TimedOut` once the invocation's deadline has passed.
+        Returns the correlation id and whether the connection took the request (if not,
+        its queue is full: the caller waits for room).
         """
-        connection = self._route(inv)
-        if connection is None:
-            return await self._bounded(inv, self._no_connection(inv))
         request = inv.request
         correlation_id = next(self._ids)
         set_correlation_and_partition(request, correlation_id, inv.partition_id)
@@ -305,44 +335,29 @@ class InvocationService:
         inv.error = None
         inv.acks_expected = inv.acks_received = 0
         inv.acks_event = None
-        event = inv.event = self.backend.new_waiter()
-        pending = self._pending
-        pending[correlation_id] = inv
+        inv.event = self.backend.new_waiter()
+        self._pending[correlation_id] = inv
         handler = inv.event_handler
         if handler is not None:
             self.event_handlers[correlation_id] = handler
-        registered = False
-        answered = False
         connection.inflight += 1
-        try:
-            if not connection.send_nowait(request) and not await self._bounded(
-                inv, connection.send(request)
-            ):
-                # never sent: always safe to try again elsewhere
-                return HazelcastIOError(f"{connection!r} is closed")
-            if self.trace is not None:
-                self.trace(request, inv.partition_id, connection)
-            await event.wait()
-            answered = not inv.timed_out
-            response = inv.response
-            if response is None:
-                if inv.timed_out:
-                    raise _TimedOut()
-                assert inv.error is not None
-                return inv.error
-            if response.message_type == 0:
-                return errors.create_error(_decode_errors(response))
-            if inv.acks_expected > inv.acks_received:
-                await self._wait_for_backups(inv)
-            registered = True
-            return None
-        finally:
-            connection.inflight -= 1
-            pending.pop(correlation_id, None)
-            if handler is not None and not registered:
-                self.event_handlers.pop(correlation_id, None)
-            if not answered and inv.on_orphaned is not None:
-                self._orphaned(inv, correlation_id, connection)
+        sent = connection.send_nowait(request)
+        if sent and self.trace is not None:
+            self.trace(request, inv.partition_id, connection)
+        return correlation_id, sent
+
+    @staticmethod
+    def _outcome(inv: Invocation) -> BaseException | None:
+        """What an answered (or failed) attempt means: None on success, else the error."""
+        response = inv.response
+        if response is None:
+            if inv.timed_out:
+                raise _TimedOut()
+            assert inv.error is not None
+            return inv.error
+        if response.message_type == 0:
+            return errors.create_error(_decode_errors(response))
+        return None
 
     async def _bounded(self, inv: Invocation, wait: Awaitable[T]) -> T:
         """Await *wait* (a slow path: no connection, a full queue) within the deadline."""

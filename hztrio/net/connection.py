@@ -95,7 +95,8 @@ class Connection:
         self._backend = backend or Backend.detect()
         self._queue: deque[bytes | bytearray | memoryview] = deque()
         self._writer_waiter: Waiter | None = None
-        self._space: anyio.Event | None = None
+        #: senders waiting for room in the queue, woken one per freed slot, in order
+        self._blocked: deque[anyio.Event] = deque()
         self._scope = anyio.CancelScope()
         self._closed = False
         self.close_reason: str | None = None
@@ -180,9 +181,10 @@ class Connection:
                 self._loop.call_soon(self._flush)
             return True
         waiter = self._writer_waiter
-        if waiter is not None and self._raw is not None and not queue:
-            # the writer is idle: send now, synchronously (never a partial frame: what
-            # the socket does not take goes to the writer, first in line)
+        if waiter is not None and self._raw is not None and not queue and self.inflight <= 1:
+            # the writer is idle and nothing else is in flight (else batching pays more):
+            # send now, synchronously (never a partial frame: what the socket does not
+            # take goes to the writer, first in line)
             try:
                 sent = self._raw.send(message)
             except BlockingIOError:
@@ -214,9 +216,19 @@ class Connection:
             if self.send_nowait(message):
                 await anyio.lowlevel.checkpoint()
                 return True
-            if self._space is None:
-                self._space = anyio.Event()
-            await self._space.wait()
+            room = anyio.Event()
+            self._blocked.append(room)
+            try:
+                await room.wait()
+            finally:
+                if not room.is_set():
+                    self._blocked.remove(room)
+
+    def _wake_senders(self, slots: int) -> None:
+        blocked = self._blocked
+        while blocked and slots > 0:
+            blocked.popleft().set()
+            slots -= 1
 
     # -- lifetime ---------------------------------------------------------------------------
 
@@ -277,8 +289,7 @@ class Connection:
         self.close_cause = cause
         self._scope.cancel()
         self._lost.set()
-        if self._space is not None:
-            self._space.set()
+        self._wake_senders(len(self._blocked))
         level = logging.DEBUG if cause is None else logging.WARNING
         _logger.log(level, "%r closed: %s%s", self, reason, f" ({cause})" if cause else "")
         self._on_close(self)
@@ -334,9 +345,7 @@ class Connection:
 
     def _resume_writing(self) -> None:
         self._write_paused = False
-        if self._space is not None:
-            self._space.set()
-            self._space = None
+        self._wake_senders(OUTBOUND_QUEUE_SIZE - len(self._queue))
 
     # -- tasks ------------------------------------------------------------------------------
 
@@ -374,13 +383,21 @@ class Connection:
         feed = reader.feed
         on_message = self._on_message
         now = self._backend.current_time
+        checkpoint = trio.lowlevel.checkpoint
+        busy = False  # the last receive filled the buffer: more is probably waiting
         try:
             while True:
-                await wait_readable(sock)
+                if busy:
+                    await checkpoint()  # let the other tasks run, then read on
+                else:
+                    await wait_readable(sock)
+                size = max(RECEIVE_SIZE, min(reader.wanted, MAX_RECEIVE_SIZE))
                 try:
-                    data = sock.recv(max(RECEIVE_SIZE, min(reader.wanted, MAX_RECEIVE_SIZE)))
+                    data = sock.recv(size)
                 except BlockingIOError:
+                    busy = False
                     continue
+                busy = len(data) == size
                 if not data:
                     self.close("the member closed the connection", None)
                     return
@@ -424,7 +441,8 @@ class Connection:
                     view = view[sent:]
                 self.last_write_time = now()
                 self.messages_sent += count
-                await checkpoint()  # a busy writer still lets the other tasks run
+                if queue:
+                    await checkpoint()  # a busy writer still lets the other tasks run
         except OSError as exc:
             self.close(f"write failed: {exc!r}", exc)
 
@@ -444,10 +462,8 @@ class Connection:
                 size += len(chunk)
             data = b"".join(chunks)
             count = len(chunks)
-        space = self._space
-        if space is not None and len(queue) < OUTBOUND_QUEUE_SIZE:
-            self._space = None
-            space.set()
+        if self._blocked:
+            self._wake_senders(OUTBOUND_QUEUE_SIZE - len(queue))
         return data, count
 
     async def _writer(self) -> None:

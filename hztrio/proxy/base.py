@@ -7,7 +7,7 @@ import enum
 import itertools
 import uuid
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import sniffio
@@ -163,33 +163,45 @@ class Proxy:
     # Every request goes through these three. Before sending, Compact schemas the request may
     # use are sent to the cluster (a member must know a schema before it sees data of it).
 
-    async def _invoke(self, request: bytearray, retryable: bool = False) -> ClientMessage:
-        schemas = self._schemas
-        if schemas is not None and schemas.has_pending:
-            await schemas.send_pending()
-        return await self._invocations.invoke(request, retryable=retryable)
+    #
+    # They are plain functions returning the invocation's coroutine (one frame less on the
+    # path of every call); only with schemas to send first is there a wrapper.
 
-    async def _invoke_on_key(
+    def _invoke(
+        self, request: bytearray, retryable: bool = False
+    ) -> Coroutine[Any, Any, ClientMessage]:
+        return self._invoke_on_partition(request, -1, retryable)
+
+    def _invoke_on_key(
         self, request: bytearray, key_data: Data, retryable: bool = False
-    ) -> ClientMessage:
-        schemas = self._schemas
-        if schemas is not None and schemas.has_pending:
-            await schemas.send_pending()
-        return await self._invocations.invoke(
-            request,
-            partition_id=self._partitions.get_partition_id(key_data),
-            retryable=retryable,
+    ) -> Coroutine[Any, Any, ClientMessage]:
+        return self._invoke_on_partition(
+            request, self._partitions.get_partition_id(key_data), retryable
         )
 
-    async def _invoke_on_partition(
+    def _invoke_on_partition(
         self, request: bytearray, partition_id: int, retryable: bool = False
-    ) -> ClientMessage:
+    ) -> Coroutine[Any, Any, ClientMessage]:
         schemas = self._schemas
         if schemas is not None and schemas.has_pending:
-            await schemas.send_pending()
+            return self._invoke_after_schemas(request, partition_id, retryable)
+        return self._invocations.invoke(request, partition_id=partition_id, retryable=retryable)
+
+    async def _invoke_after_schemas(
+        self, request: bytearray, partition_id: int, retryable: bool
+    ) -> ClientMessage:
+        assert self._schemas is not None
+        await self._schemas.send_pending()
         return await self._invocations.invoke(
             request, partition_id=partition_id, retryable=retryable
         )
+
+    async def _fetch_schema_and_read(self, error: SchemaNotFoundError, read: Callable[[], T]) -> T:
+        """After ``read()`` raised *error*: fetch the schema, read again (see _deserialize)."""
+        if self._schemas is None:
+            raise error
+        await self._schemas.fetch(error.schema_id)
+        return await self._deserialize(read)
 
     async def _deserialize(self, read: Callable[[], T]) -> T:
         """``read()`` — deserializing a response — fetching unknown Compact schemas first.

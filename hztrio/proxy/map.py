@@ -14,6 +14,7 @@ import anyio
 from .._concurrency import gather
 from ..aggregator import Aggregator
 from ..config import IndexType, UniqueKeyTransformation
+from ..errors import SchemaNotFoundError
 from ..listener import DEFAULT_BUFFER_SIZE, EventDispatcher, EventSubscription, ListenerRegistration
 from ..predicate import IterationType, PagingPredicate, Predicate
 from ..projection import Projection
@@ -146,7 +147,11 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         """The value of *key*, or None if the map has no entry for it."""
         key_data = self._key_data(key)
         response = await self._invoke_on_key(_GET(self.name, key_data, thread_id()), key_data, True)
-        return await self._deserialize(lambda: self._to_object(_data_response(response)))
+        data = _data_response(response)
+        try:
+            return self._to_object(data)  # type: ignore[no-any-return]
+        except SchemaNotFoundError as error:
+            return await self._fetch_schema_and_read(error, lambda: self._to_object(data))
 
     async def put(
         self,
@@ -169,7 +174,11 @@ class Map(Proxy, Generic[KeyType, ValueType]):
                 self.name, key_data, value_data, thread_id(), to_millis(ttl), to_millis(max_idle)
             )
         response = await self._invoke_on_key(request, key_data)
-        return await self._deserialize(lambda: self._to_object(_data_response(response)))
+        data = _data_response(response)
+        try:
+            return self._to_object(data)  # type: ignore[no-any-return]
+        except SchemaNotFoundError as error:
+            return await self._fetch_schema_and_read(error, lambda: self._to_object(data))
 
     async def set(
         self,
@@ -206,13 +215,21 @@ class Map(Proxy, Generic[KeyType, ValueType]):
                 self.name, key_data, value_data, thread_id(), to_millis(ttl), to_millis(max_idle)
             )
         response = await self._invoke_on_key(request, key_data)
-        return await self._deserialize(lambda: self._to_object(_data_response(response)))
+        data = _data_response(response)
+        try:
+            return self._to_object(data)  # type: ignore[no-any-return]
+        except SchemaNotFoundError as error:
+            return await self._fetch_schema_and_read(error, lambda: self._to_object(data))
 
     async def remove(self, key: KeyType) -> ValueType | None:
         """Remove the entry of *key*; return its value (None if there was none)."""
         key_data = self._key_data(key)
         response = await self._invoke_on_key(_REMOVE(self.name, key_data, thread_id()), key_data)
-        return await self._deserialize(lambda: self._to_object(_data_response(response)))
+        data = _data_response(response)
+        try:
+            return self._to_object(data)  # type: ignore[no-any-return]
+        except SchemaNotFoundError as error:
+            return await self._fetch_schema_and_read(error, lambda: self._to_object(data))
 
     async def delete(self, key: KeyType) -> None:
         """Remove the entry of *key* without returning its value (cheaper than remove)."""
@@ -234,7 +251,11 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         response = await self._invoke_on_key(
             _REPLACE(self.name, key_data, value_data, thread_id()), key_data
         )
-        return await self._deserialize(lambda: self._to_object(_data_response(response)))
+        data = _data_response(response)
+        try:
+            return self._to_object(data)  # type: ignore[no-any-return]
+        except SchemaNotFoundError as error:
+            return await self._fetch_schema_and_read(error, lambda: self._to_object(data))
 
     async def replace_if_same(
         self, key: KeyType, old_value: ValueType, new_value: ValueType
@@ -434,7 +455,11 @@ class Map(Proxy, Generic[KeyType, ValueType]):
                 self.name, aggregator_data, self._predicate_data(predicate)
             )
         response = await self._invoke(request, True)
-        return await self._deserialize(lambda: self._to_object(_data_response(response)))
+        data = _data_response(response)
+        try:
+            return self._to_object(data)
+        except SchemaNotFoundError as error:
+            return await self._fetch_schema_and_read(error, lambda: self._to_object(data))
 
     async def project(
         self, projection: Projection, predicate: Predicate | None = None
@@ -512,7 +537,11 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         response = await self._invoke_on_key(
             _EXECUTE_ON_KEY(self.name, processor, key_data, thread_id()), key_data
         )
-        return await self._deserialize(lambda: self._to_object(_data_response(response)))
+        data = _data_response(response)
+        try:
+            return self._to_object(data)
+        except SchemaNotFoundError as error:
+            return await self._fetch_schema_and_read(error, lambda: self._to_object(data))
 
     async def execute_on_keys(
         self, keys: Iterable[KeyType], entry_processor: Any
