@@ -1,0 +1,1 @@
+"""Benchmarks of hztrio against the official Hazelcast Python client (see README.md)."""

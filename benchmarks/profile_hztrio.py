@@ -1,0 +1,274 @@
+"""Profile hztrio in one scenario of the suite (benchmarks/suite.py), in this process.
+
+The scenario runs exactly as in the suite (the same driver code), under cProfile or
+pyinstrument, and the hottest functions are printed. Run it from the repository root::
+
+    python -m benchmarks.profile_hztrio --scenario map-256 --backend trio
+    python -m benchmarks.profile_hztrio --scenario entry-set --profiler pyinstrument
+    python -m benchmarks.profile_hztrio --scenario map-1 --address 127.0.0.1:5701 --cluster-name dev
+
+It starts its own member (``start_cluster_sync(1, heap="2g")``) unless ``--address`` names
+one. Profilers slow Python down (cProfile by about 2x on this code, pyinstrument much less),
+so read the shares, not the absolute times; the suite's numbers come from unprofiled runs.
+Both count wall time: the time in ``epoll.poll`` (``{method 'poll' of 'select.epoll'
+objects}``) is mostly waiting for the member, not work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import io
+import pstats
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run by path: python benchmarks/profile_hztrio.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.suite import SCENARIOS, Params, WorkerSpec, hztrio_main
+
+
+def profile_spec(
+    scenario: str, addresses: list[str], cluster_name: str, seconds: float
+) -> WorkerSpec:
+    """The suite's full-size parameters; map and bulk cells measure for ``seconds``."""
+    params = replace(
+        Params(),
+        duration=seconds,
+        warmup=0.5,
+        client_warmup=0.0,
+        member_warmup=0.0,
+        bulk_duration=seconds,
+        bulk_warmup=0.5,
+    )
+    scenarios = [scenario]
+    if scenario == "entry-set":
+        scenarios = ["populate", scenario]
+    return WorkerSpec(
+        client="hztrio-profile",
+        scenarios=scenarios,
+        addresses=addresses,
+        cluster_name=cluster_name,
+        member_pid=None,
+        params=params,
+    )
+
+
+def run(spec: WorkerSpec, backend: str) -> Any:
+    import anyio
+
+    return anyio.run(hztrio_main, spec, backend=backend)
+
+
+@contextlib.contextmanager
+def member(args: argparse.Namespace) -> Iterator[tuple[list[str], str]]:
+    if args.address:
+        yield args.address, args.cluster_name
+        return
+    from hztrio.testing import start_cluster_sync
+
+    with start_cluster_sync(1, heap="2g", sql=False) as cluster:
+        yield cluster.addresses, cluster.cluster_name
+
+
+async def in_flight_memory(
+    addresses: list[str], cluster_name: str, count: int, group_by: str, top: int
+) -> str:
+    """Where the memory of ``count`` concurrent ``get``s goes, by tracemalloc.
+
+    A snapshot is taken just before the last of the ``count`` tasks calls ``get``: all the
+    others are then waiting for their responses (a few may have finished). It is compared
+    with a snapshot taken before the tasks were started. Also reports the RSS added.
+    """
+    import gc
+    import tracemalloc
+
+    import hztrio
+    from benchmarks.map_bench import MAP_NAME, make_keys, make_value
+    from benchmarks.suite import status_kb
+
+    keys = make_keys()
+    value = make_value()
+    async with hztrio.HazelcastClient(
+        cluster_name=cluster_name, cluster_members=addresses
+    ) as client:
+        bench_map = await client.get_map(MAP_NAME)
+        await bench_map.put_all(dict.fromkeys(keys, value))
+        for key in keys[:256]:
+            await bench_map.get(key)
+        gc.collect()
+        tracemalloc.start(8)
+        before = tracemalloc.take_snapshot()
+        rss_before = status_kb("VmRSS")
+        started = 0
+        snapshots: list[tracemalloc.Snapshot] = []
+
+        async def one(index: int) -> None:
+            nonlocal started
+            started += 1
+            if started == count:
+                snapshots.append(tracemalloc.take_snapshot())
+            await bench_map.get(keys[index % len(keys)])
+
+        await _native_gather([_bind(one, index) for index in range(count)])
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        rss_peak = status_kb("VmHWM")
+    stats = snapshots[0].compare_to(before, group_by)
+    total = sum(stat.size_diff for stat in stats)
+    lines = [
+        f"{count:,} gets in flight: +{total / 2**20:.1f} MiB traced at the snapshot, "
+        f"peak traced {peak / 2**20:.1f} MiB; RSS {rss_before / 1024:.1f} MB before, "
+        f"VmHWM {rss_peak / 1024:.1f} MB (process peak, tracemalloc's own memory included)",
+        f"top {top} by {group_by} (size added, count added, bytes per in-flight get):",
+    ]
+    for stat in stats[:top]:
+        where = stat.traceback[0]
+        lines.append(
+            f"  {stat.size_diff / 2**20:7.2f} MiB {stat.count_diff:8,d} "
+            f"{stat.size_diff / count:7.0f} B/get  {where.filename}:{where.lineno}"
+        )
+    return "\n".join(lines)
+
+
+def _bind(function: Callable[[int], Awaitable[None]], index: int) -> Callable[[], Any]:
+    return lambda: function(index)
+
+
+async def _native_gather(jobs: Sequence[Callable[[], Any]]) -> None:
+    """The suite's way to run many tasks at once: a Trio nursery, or asyncio.gather."""
+    import sniffio
+
+    from benchmarks.suite import gather_asyncio, gather_trio
+
+    if sniffio.current_async_library() == "trio":
+        await gather_trio(jobs)
+    else:
+        await gather_asyncio(jobs)
+
+
+async def bare_tasks(count: int, how: str) -> str:
+    """RSS added by ``count`` tasks that only wait (no client): the event loop's share.
+
+    ``how="native"`` starts them the suite's way (a Trio nursery, asyncio.gather),
+    ``how="anyio"`` in an AnyIO task group. Run each in a fresh process: memory freed by a
+    first burst would be reused by a second one.
+    """
+    import anyio
+
+    from benchmarks.suite import MemoryProbe
+
+    release = anyio.Event()
+
+    async def wait() -> None:
+        await release.wait()
+
+    async def release_later() -> None:
+        await anyio.sleep(0.2)
+        release.set()
+
+    probe = MemoryProbe()
+    probe.start()
+    jobs: list[Callable[[], Any]] = [release_later, *[wait] * count]
+    if how == "native":
+        await _native_gather(jobs)
+    else:
+        async with anyio.create_task_group() as tg:
+            for job in jobs:
+                tg.start_soon(job)
+    added = probe.extra(count, count)["rss_added_mb"]
+    return f"{count:,} bare tasks ({how}): RSS +{added:.1f} MB"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.profile_hztrio")
+    parser.add_argument("--scenario", choices=SCENARIOS, default="map-256")
+    parser.add_argument("--backend", choices=("trio", "asyncio"), default="trio")
+    parser.add_argument("--profiler", choices=("cprofile", "pyinstrument"), default="cprofile")
+    parser.add_argument("--seconds", type=float, default=5.0, help="timed part of map/bulk cells")
+    parser.add_argument("--top", type=int, default=25, help="how many functions to print")
+    parser.add_argument("--sort", default="tottime", help="cProfile sort key (tottime)")
+    parser.add_argument("--address", action="append")
+    parser.add_argument("--cluster-name", default="dev")
+    parser.add_argument("--output", type=Path, help="also save the raw profile here")
+    parser.add_argument(
+        "--tracemalloc",
+        choices=("lineno", "filename"),
+        help="with --scenario in-flight: where the memory goes (tracemalloc), not a profile",
+    )
+    parser.add_argument(
+        "--bare-tasks",
+        choices=("native", "anyio"),
+        help="RSS added by 10,000 tasks that only wait, started natively (a Trio nursery, "
+        "asyncio.gather) or in an AnyIO task group; no client, no member",
+    )
+    args = parser.parse_args(argv)
+    if args.bare_tasks:
+        import anyio
+
+        print(anyio.run(bare_tasks, Params().in_flight, args.bare_tasks, backend=args.backend))
+        return 0
+    if args.tracemalloc:
+        if args.scenario != "in-flight":
+            parser.error("--tracemalloc is for --scenario in-flight")
+        import anyio
+
+        with member(args) as (addresses, cluster_name):
+            report = anyio.run(
+                in_flight_memory,
+                addresses,
+                cluster_name,
+                Params().in_flight,
+                args.tracemalloc,
+                args.top,
+                backend=args.backend,
+            )
+        print(report)
+        return 0
+
+    with member(args) as (addresses, cluster_name):
+        if args.scenario == "entry-set" or not args.address:
+            # fill and warm up the member first, unprofiled
+            run(profile_spec("map-256", addresses, cluster_name, 1.0), args.backend)
+        spec = profile_spec(args.scenario, addresses, cluster_name, args.seconds)
+        if args.scenario == "entry-set":
+            run(replace(spec, scenarios=["populate"]), args.backend)
+            spec = replace(spec, scenarios=["entry-set"])
+        started = time.perf_counter()
+        if args.profiler == "cprofile":
+            profiler = cProfile.Profile()
+            cells = profiler.runcall(run, spec, args.backend)
+            out = io.StringIO()
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats(args.sort).print_stats(args.top)
+            print(out.getvalue())
+            if args.output:
+                profiler.dump_stats(args.output)
+        else:
+            from pyinstrument import Profiler
+
+            pyprofiler = Profiler(interval=0.0005, async_mode="disabled")
+            pyprofiler.start()
+            cells = run(spec, args.backend)
+            pyprofiler.stop()
+            print(pyprofiler.output_text(unicode=True, color=False, show_all=False))
+            if args.output:
+                args.output.write_text(pyprofiler.output_text(unicode=True, show_all=True))
+        elapsed = time.perf_counter() - started
+        print(f"profiled {args.scenario} under {args.backend} in {elapsed:.1f} s")
+        for cell in cells:
+            print(
+                f"  {cell.scenario}: {cell.ops_per_s:,.1f} ops/s (profiled), "
+                f"CPU {cell.cpu_us_per_op:,.1f} µs/op"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

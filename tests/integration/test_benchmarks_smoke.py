@@ -1,0 +1,35 @@
+"""The benchmark scripts keep working (a tiny run of each; no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.timeout(300)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=280,
+        check=False,
+    )
+
+
+def test_suite_smoke(tmp_path: Path) -> None:
+    out = tmp_path / "suite.json"
+    result = _run("benchmarks.suite", "--smoke", "--json", str(out))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    report = json.loads(out.read_text())
+    clients = {r["client"] for r in report["results"]}
+    assert {"hztrio-trio", "hztrio-asyncio", "official-asyncio", "java"} <= clients
+    assert not report["failures"]
