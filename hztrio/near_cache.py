@@ -601,6 +601,8 @@ class RepairingHandler:
         partition_uuid: uuid.UUID | None,
         sequence: int,
     ) -> None:
+        if key is not None and not isinstance(key, bytes):
+            key = bytes(key)  # a huge key arrives as a bytearray (received in place)
         if source_uuid != self.local_uuid or self._clock() < self.apply_own_until:
             if key is None:
                 self.cache.clear()

@@ -5,16 +5,18 @@ The connection owns its socket. Callers never touch it: they hand encoded messag
 all, so a cancelled caller never leaves half a frame behind. The reader receives large
 chunks, parses every complete message in them (sans-I/O,
 :class:`~hztrio.protocol.frame.MessageReader`) and hands each one to the message handler
-synchronously.
+synchronously. A large frame (a big value) is received in place, into a buffer of its own
+size, never collected in pieces and joined.
 
 How bytes move depends on the event loop, because this is the hot path:
 
 - **Trio**: a reader task and a writer task use the socket directly with
   ``trio.lowlevel.wait_readable``/``wait_writable``; the writer joins what is queued into one
   send; an idle connection sends a message straight away, without waking the writer.
-- **asyncio**: an ``asyncio.Protocol`` — the event loop calls it with every chunk received
-  (the reader), and queued messages are joined and written once per loop iteration (the
-  writer, a ``call_soon`` callback) into the transport, which buffers with flow control.
+- **asyncio**: an ``asyncio.BufferedProtocol`` — the event loop receives into the buffer
+  the connection names and calls it with every chunk (the reader), and queued messages are
+  joined and written once per loop iteration (the writer, a ``call_soon`` callback) into
+  the transport, which buffers with flow control.
 - any other AnyIO byte stream (tests): a reader task and a writer task on the stream.
 
 Expected failures — the peer closing, a reset, a malformed frame, a heartbeat timeout — never
@@ -52,8 +54,8 @@ _logger = logging.getLogger("hztrio.connection")
 
 #: Bytes asked of the socket per receive call (below glibc's mmap threshold on purpose).
 RECEIVE_SIZE = 64 * 1024
-#: The most asked of the socket at once, when a large frame is on its way.
-MAX_RECEIVE_SIZE = 4 * 1024 * 1024
+#: The receive buffer of an asyncio connection (reused; what asyncio itself reads at once).
+ASYNCIO_RECEIVE_SIZE = 256 * 1024
 #: The writer joins queued messages up to this many bytes into one send.
 WRITE_BUDGET = 256 * 1024
 #: Messages that may wait for the writer before senders wait (or fail over).
@@ -127,6 +129,8 @@ class Connection:
             raw = transport.get_extra_info("socket")
             self.local_address = transport.get_extra_info("sockname")
             self._message_reader = MessageReader(max_message_size)
+            self._receive_view = memoryview(bytearray(ASYNCIO_RECEIVE_SIZE))
+            self._receiving_large = False
             self._loop = asyncio.get_running_loop()
         else:
             assert stream is not None
@@ -169,7 +173,12 @@ class Connection:
         if self._transport is not None:
             if self._write_paused:
                 return False
-            if self.inflight <= 1 and not self._flush_scheduled:
+            if (
+                self.inflight <= 1
+                and not self._flush_scheduled
+                and not queue
+                and len(message) <= WRITE_BUDGET
+            ):
                 # nothing else in flight on this connection: no batch to wait for
                 self._transport.write(message)
                 self.messages_sent += 1
@@ -311,18 +320,57 @@ class Connection:
             return
         transport = self._transport
         assert transport is not None
-        while self._queue:
+        queue = self._queue
+        while queue and not self._write_paused:
             data, count = self._take_batch()
+            if len(data) > WRITE_BUDGET:
+                # a large message goes out a slice at a time, as the transport drains, so
+                # that the transport never buffers a copy of all of it; the rest waits
+                # first in line (until resume_writing)
+                view = memoryview(data)
+                queue.appendleft(view[WRITE_BUDGET:])
+                data = view[:WRITE_BUDGET]
+                count = 0
             transport.write(data)
             self.messages_sent += count
             self.bytes_sent += len(data)
         self.last_write_time = self._loop.time()
 
-    def _data_received(self, data: bytes) -> None:
+    def _get_buffer(self, sizehint: int = -1) -> memoryview:
+        """Where the transport receives next: the rest of a large frame, in place, or the
+        connection's receive buffer."""
+        reader = self._message_reader
+        large = None if reader is None else reader.large_frame_buffer
+        if large is None:
+            self._receiving_large = False
+            return self._receive_view
+        self._receiving_large = True
+        return large
+
+    def _buffer_updated(self, count: int) -> None:
         reader = self._message_reader
         if self._closed or reader is None:
             return
         self.last_read_time = self._loop.time()
+        self.bytes_received += count
+        try:
+            if self._receiving_large:
+                messages = reader.received_into(count)
+            else:
+                messages = reader.feed(self._receive_view[:count])
+        except ProtocolViolation as exc:
+            self.close("protocol error", ProtocolError(f"{self.remote_address}: {exc}"))
+            return
+        self.messages_received += len(messages)
+        on_message = self._on_message
+        for message in messages:
+            on_message(self, message)
+
+    def _data_received(self, data: bytes) -> None:
+        """Bytes that arrived before the protocol was attached to this connection."""
+        reader = self._message_reader
+        if self._closed or reader is None:
+            return
         self.bytes_received += len(data)
         try:
             messages = reader.feed(data)
@@ -345,6 +393,8 @@ class Connection:
 
     def _resume_writing(self) -> None:
         self._write_paused = False
+        if self._queue and not self._flush_scheduled:
+            self._flush()  # the rest of a large message (asyncio allows writing from here)
         self._wake_senders(OUTBOUND_QUEUE_SIZE - len(self._queue))
 
     # -- tasks ------------------------------------------------------------------------------
@@ -391,19 +441,33 @@ class Connection:
                     await checkpoint()  # let the other tasks run, then read on
                 else:
                     await wait_readable(sock)
-                size = max(RECEIVE_SIZE, min(reader.wanted, MAX_RECEIVE_SIZE))
-                try:
-                    data = sock.recv(size)
-                except BlockingIOError:
-                    busy = False
-                    continue
-                busy = len(data) == size
-                if not data:
-                    self.close("the member closed the connection", None)
-                    return
+                large = reader.large_frame_buffer
+                if large is not None:
+                    # a large frame: straight from the socket into its place
+                    try:
+                        count = sock.recv_into(large)
+                    except BlockingIOError:
+                        busy = False
+                        continue
+                    busy = count == len(large)
+                    if not count:
+                        self.close("the member closed the connection", None)
+                        return
+                    messages = reader.received_into(count)
+                else:
+                    try:
+                        data = sock.recv(RECEIVE_SIZE)
+                    except BlockingIOError:
+                        busy = False
+                        continue
+                    count = len(data)
+                    busy = count == RECEIVE_SIZE
+                    if not count:
+                        self.close("the member closed the connection", None)
+                        return
+                    messages = feed(data)
                 self.last_read_time = now()
-                self.bytes_received += len(data)
-                messages = feed(data)
+                self.bytes_received += count
                 self.messages_received += len(messages)
                 for message in messages:
                     on_message(self, message)
@@ -456,11 +520,11 @@ class Connection:
             count = 1
         else:
             chunks = [first]
-            while queue and size < WRITE_BUDGET:
+            while queue and size + len(queue[0]) <= WRITE_BUDGET:  # a large one goes alone
                 chunk = queue.popleft()
                 chunks.append(chunk)
                 size += len(chunk)
-            data = b"".join(chunks)
+            data = b"".join(chunks) if len(chunks) > 1 else first
             count = len(chunks)
         if self._blocked:
             self._wake_senders(OUTBOUND_QUEUE_SIZE - len(queue))
@@ -490,18 +554,32 @@ class Connection:
             self.close(f"write failed: {exc!r}", exc)
 
 
-class _AsyncioProtocol(asyncio.Protocol):
-    """Hands the event loop's callbacks to the connection (set once it exists)."""
+class _AsyncioProtocol(asyncio.BufferedProtocol):
+    """Hands the event loop's callbacks to the connection (set once it exists).
+
+    A buffered protocol: the transport receives into the buffer the connection names
+    (:meth:`Connection._get_buffer`), so that a large frame goes from the socket straight to
+    its place. What arrives before the connection exists is kept, copied, and fed later.
+    """
 
     def __init__(self) -> None:
         self.connection: Connection | None = None
         self._early: list[bytes] = []
+        self._early_view: memoryview | None = None
 
-    def data_received(self, data: bytes) -> None:
-        if self.connection is None:
-            self._early.append(data)
+    def get_buffer(self, sizehint: int) -> memoryview:
+        if self.connection is not None:
+            return self.connection._get_buffer()
+        if self._early_view is None:
+            self._early_view = memoryview(bytearray(RECEIVE_SIZE))
+        return self._early_view
+
+    def buffer_updated(self, nbytes: int) -> None:
+        if self.connection is not None:
+            self.connection._buffer_updated(nbytes)
         else:
-            self.connection._data_received(data)
+            assert self._early_view is not None
+            self._early.append(bytes(self._early_view[:nbytes]))
 
     def eof_received(self) -> bool:
         if self.connection is not None:
@@ -522,9 +600,13 @@ class _AsyncioProtocol(asyncio.Protocol):
 
     def attach(self, connection: Connection) -> None:
         self.connection = connection
+        # the hot path: the event loop calls the connection's methods without a hop
+        self.get_buffer = connection._get_buffer  # type: ignore[method-assign]
+        self.buffer_updated = connection._buffer_updated  # type: ignore[method-assign,assignment]
         for data in self._early:
             connection._data_received(data)
         self._early.clear()
+        self._early_view = None
 
 
 async def open_asyncio_connection(

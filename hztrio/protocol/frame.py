@@ -49,8 +49,9 @@ UNFRAGMENTED: Final = BEGIN_FRAGMENT | END_FRAGMENT
 FRAME_HEADER: Final = struct.Struct("<iH")
 FRAME_HEADER_SIZE: Final = 6
 
-#: A frame missing more than this many bytes is collected in pieces (see MessageReader.feed).
-_CHUNKED_FROM: Final = 256 * 1024
+#: A frame missing more than this many bytes is received in place, into a buffer of its own
+#: size (see MessageReader.large_frame_buffer).
+_LARGE_FROM: Final = 256 * 1024
 
 #: The largest message (after reassembly) a reader accepts. Anything larger is treated as a
 #: protocol violation: the connection is closed instead of allocating the memory.
@@ -158,10 +159,11 @@ class MessageReader:
     """
 
     __slots__ = (
+        "_big",
+        "_big_filled",
+        "_big_flags",
+        "_big_view",
         "_buffer",
-        "_chunk_target",
-        "_chunked",
-        "_chunks",
         "_contents",
         "_flags",
         "_fragment_bytes",
@@ -173,9 +175,12 @@ class MessageReader:
 
     def __init__(self, max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE) -> None:
         self._buffer = b""
-        self._chunks: list[bytes] = []
-        self._chunked = 0
-        self._chunk_target = 0
+        #: a large frame being received in place: its payload buffer, a view of it, how
+        #: much of it is filled, and the frame's flags
+        self._big: bytearray | None = None
+        self._big_view: memoryview | None = None
+        self._big_filled = 0
+        self._big_flags = 0
         self._contents: list[bytes] = []
         self._flags: list[int] = []
         self._message_size = 0
@@ -189,27 +194,96 @@ class MessageReader:
     @property
     def buffered(self) -> int:
         """Bytes received but not yet part of a complete message."""
-        return len(self._buffer) + self._chunked * bool(self._chunks) + self._message_size
+        return len(self._buffer) + self._big_filled + self._message_size
+
+    @property
+    def large_frame_buffer(self) -> memoryview | None:
+        """While a large frame is being received: the part of it still missing, to receive
+        into directly (``socket.recv_into``), then to report with :meth:`received_into`.
+
+        A frame that misses more than 256 KiB once its header is in gets a buffer of its
+        full size at once: its bytes are then copied from the socket into place, never
+        collected in pieces and joined. Such a frame's content is that ``bytearray``.
+        None while no large frame is pending.
+        """
+        view = self._big_view
+        if view is None:
+            return None
+        return view[self._big_filled :]
+
+    def received_into(self, count: int) -> list[ClientMessage]:
+        """*count* bytes were written at the start of :attr:`large_frame_buffer`; return
+        the messages this completes (at most one)."""
+        big = self._big
+        if big is None or count < 0 or self._big_filled + count > len(big):
+            raise ValueError(f"received_into({count}) does not fit the pending large frame")
+        self._big_filled += count
+        out: list[ClientMessage] = []
+        if self._big_filled == len(big):
+            self._finish_big(out)
+        else:
+            self.wanted = len(big) - self._big_filled
+        return out
+
+    def _finish_big(self, out: list[ClientMessage]) -> None:
+        """The large frame is complete: add it to the message (and that, if final, to out)."""
+        big = self._big
+        assert big is not None and self._big_view is not None
+        self._big_view.release()
+        self._big = self._big_view = None
+        self._big_filled = 0
+        self.wanted = 0
+        flags = self._big_flags
+        self._contents.append(big)  # type: ignore[arg-type]  # a bytes-like content
+        self._flags.append(flags)
+        self._message_size += len(big) + FRAME_HEADER_SIZE
+        if flags & IS_FINAL:
+            self._message_done(out)
+
+    def _message_done(self, out: list[ClientMessage]) -> None:
+        """The frames collected end a message: hand it (or its last fragment) over."""
+        contents = self._contents
+        flags_list = self._flags
+        self._contents = []
+        self._flags = []
+        self._message_size = 0
+        if flags_list[0] & UNFRAGMENTED == UNFRAGMENTED:
+            out.append(ClientMessage(contents, flags_list))
+        else:
+            message = self._fragment(contents, flags_list)
+            if message is not None:
+                out.append(message)
 
     def feed(self, data: bytes | bytearray | memoryview) -> list[ClientMessage]:
         """Consume *data*; return every message it completes, in order.
 
-        The data is parsed as ``bytes``, so that each frame's payload is one slice. A frame
-        that arrives in many pieces (a large value) is collected piece by piece and joined
-        once, when it is complete.
+        The data is parsed as ``bytes``, so that each frame's payload is one slice. A large
+        frame is copied into a buffer of its own as it arrives (see
+        :attr:`large_frame_buffer`).
         """
-        if self._chunks:
-            self._chunks.append(bytes(data))
-            self._chunked += len(data)
-            if self._chunked < self._chunk_target:
-                self.wanted = self._chunk_target - self._chunked
-                return []
-            buf = b"".join(self._chunks)
-            self._chunks = []
-        elif self._buffer:
+        out: list[ClientMessage] = []
+        big_view = self._big_view
+        if big_view is not None:
+            filled = self._big_filled
+            room = len(big_view) - filled
+            size = len(data)
+            if size < room:
+                big_view[filled : filled + size] = data
+                self._big_filled = filled + size
+                self.wanted = room - size
+                return out
+            big_view[filled:] = memoryview(data)[:room]
+            self._big_filled = filled + room
+            self._finish_big(out)
+            if size == room:
+                return out
+            data = bytes(memoryview(data)[room:])
+        if self._buffer:
             buf = self._buffer + data
+        elif type(data) is bytes:
+            buf = data
         else:
-            buf = data if type(data) is bytes else bytes(data)
+            buf = bytes(data)
         end = len(buf)
         pos = 0
         contents = self._contents
@@ -218,7 +292,6 @@ class MessageReader:
         add_flags = flags_list.append
         message_size = self._message_size
         limit = self._max_message_size
-        out: list[ClientMessage] = []
         try:
             while end - pos >= FRAME_HEADER_SIZE:
                 length, flags = _unpack_header(buf, pos)
@@ -231,11 +304,15 @@ class MessageReader:
                 if end - pos < length:
                     missing = length - (end - pos)
                     self.wanted = missing
-                    if missing > _CHUNKED_FROM:
-                        # a large frame: collect its pieces, join them once
-                        self._chunks = [buf[pos:]]
-                        self._chunked = end - pos
-                        self._chunk_target = length
+                    if missing > _LARGE_FROM:
+                        # a large frame: a buffer of its size, filled in place from now on
+                        big = bytearray(length - FRAME_HEADER_SIZE)
+                        got = end - pos - FRAME_HEADER_SIZE
+                        big[:got] = memoryview(buf)[pos + FRAME_HEADER_SIZE : end]
+                        self._big = big
+                        self._big_view = memoryview(big)
+                        self._big_filled = got
+                        self._big_flags = flags
                         pos = end
                     break
                 add_content(buf[pos + FRAME_HEADER_SIZE : pos + length])
@@ -244,14 +321,9 @@ class MessageReader:
                 pos += length
                 if flags & IS_FINAL:
                     message_size = 0
-                    if flags_list[0] & UNFRAGMENTED == UNFRAGMENTED:
-                        out.append(ClientMessage(contents, flags_list))
-                    else:
-                        message = self._fragment(contents, flags_list)
-                        if message is not None:
-                            out.append(message)
-                    contents = self._contents = []
-                    flags_list = self._flags = []
+                    self._message_done(out)
+                    contents = self._contents
+                    flags_list = self._flags
                     add_content = contents.append
                     add_flags = flags_list.append
             else:

@@ -250,6 +250,8 @@ class NearCachedMap(Map[KeyType, ValueType]):
             entries = [entry for response in responses for entry in _decode_entries(response)]
             values = await self._deserialize(lambda: [to_object(v) for _, v in entries])
             for (entry_key, value_data), value in zip(entries, values, strict=True):
+                if not isinstance(entry_key, bytes):
+                    entry_key = bytes(entry_key)  # a huge key arrives as a bytearray
                 reservation = reservations.pop(entry_key, 0)
                 if reservation:
                     cache.publish(entry_key, reservation, value_data, value)

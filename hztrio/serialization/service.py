@@ -136,6 +136,9 @@ def _type_key(type_id: int) -> bytes:
     return type_id.to_bytes(4, "big", signed=True)
 
 
+_BYTE_ARRAY_KEY: Final = _type_key(c.CONSTANT_TYPE_BYTE_ARRAY)
+
+
 def _truncated(needed: int, size: int) -> HazelcastSerializationError:
     return HazelcastSerializationError(
         f"truncated data: the payload needs {needed} bytes but the Data has {size}"
@@ -900,6 +903,12 @@ class SerializationService:
         if not isinstance(data, bytes):
             if not isinstance(data, bytearray | memoryview):
                 raise TypeError(f"to_object() takes bytes or Data, not {type(data).__name__}")
+            if bytes(data[4:8]) == _BYTE_ARRAY_KEY:
+                # a byte[] (a large value is received into a bytearray): one copy, the result
+                try:
+                    return self._decoders[_BYTE_ARRAY_KEY](memoryview(data))
+                except Exception as exc:
+                    raise self._decode_failed(bytes(data), exc) from exc
             data = bytes(data)
         size = len(data)
         if size == 0:

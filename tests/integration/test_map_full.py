@@ -92,6 +92,28 @@ class IdentifiedEntryProcessor(IdentifiedDataSerializable):
         return 1
 
 
+class MergedEventPublisher(IdentifiedDataSerializable):
+    """Has the member publish a MERGED event for an entry (tests/java/MergedEventPublisher)."""
+
+    def __init__(self, map_name: str = "", value: str = "") -> None:
+        self.map_name = map_name
+        self.value = value
+
+    def read_data(self, object_data_input: ObjectDataInput) -> None:
+        self.map_name = object_data_input.read_string()
+        self.value = object_data_input.read_string()
+
+    def write_data(self, object_data_output: ObjectDataOutput) -> None:
+        object_data_output.write_string(self.map_name)
+        object_data_output.write_string(self.value)
+
+    def get_factory_id(self) -> int:
+        return 5
+
+    def get_class_id(self) -> int:
+        return 4
+
+
 class _Marker(IdentifiedDataSerializable):
     CLASS_ID = 0
 
@@ -519,6 +541,39 @@ async def test_remaining_operations(client: HazelcastClient) -> None:
 
 async def _absent(m: Any, key: str) -> bool:
     return not await m.contains_key(key)
+
+
+async def test_merged_events(client: HazelcastClient) -> None:
+    """A MERGED event (what a split-brain merge publishes) reaches merged_func with the
+    merging value, and only the listeners that asked for MERGED events."""
+    name = unique("merged")
+    m = await client.get_map(name)
+    merged = Recorder()
+    others = Recorder()
+    await m.add_entry_listener(include_value=True, merged_func=merged)
+    await m.add_entry_listener(include_value=True, added_func=others, updated_func=others)
+    await m.put("k", "mine")
+    await others.wait_for(lambda e: len(e) == 1)
+    await m.execute_on_key("k", MergedEventPublisher(name, "theirs"))
+    await merged.wait_for(lambda e: len(e) == 1)
+    event = merged.items[0]
+    assert event.event_type == EntryEventType.MERGED
+    assert (event.key, event.old_value, event.value, event.merging_value) == (
+        "k",
+        "mine",
+        "theirs",
+        "theirs",
+    )
+    assert [e.event_type for e in others.items] == [EntryEventType.ADDED]
+    async with m.entry_events(include_value=True, event_types=EntryEventType.MERGED) as events:
+        await m.execute_on_key("k", MergedEventPublisher(name, "again"))
+        with anyio.fail_after(15):
+            again = await anext(aiter(events))
+    assert (again.event_type, again.old_value, again.value) == (
+        EntryEventType.MERGED,
+        "mine",
+        "again",
+    )
 
 
 async def test_map_store_loading_and_loaded_events(client: HazelcastClient) -> None:

@@ -3,7 +3,7 @@ package hztrio.test;
 import com.hazelcast.nio.serialization.DataSerializableFactory;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
-/** Factory 5 of the Map tests (entry processor, comparator, interceptor). */
+/** Factory 5 of the Map tests (entry processors, comparator, interceptor). */
 public class IdentifiedFactory implements DataSerializableFactory {
     public static final int FACTORY_ID = 5;
 
@@ -16,6 +16,8 @@ public class IdentifiedFactory implements DataSerializableFactory {
                 return new ReverseValueComparator();
             case UpperCaseInterceptor.CLASS_ID:
                 return new UpperCaseInterceptor();
+            case MergedEventPublisher.CLASS_ID:
+                return new MergedEventPublisher();
             default:
                 return null;
         }

@@ -356,6 +356,56 @@ def test_reader_reassembles_any_chunking(chunk: int) -> None:
     assert map_codecs.MAP_GET.decode_request(got[5]) == ("m5", KEY1, 5)
 
 
+def _large_put(value_size: int, correlation_id: int) -> tuple[bytes, bytes]:
+    value = bytes(range(256)) * (value_size // 256)
+    buf = map_codecs.MAP_PUT.encode_request("big", KEY1, value, 1, -1)
+    set_correlation_id(buf, correlation_id)
+    return value, bytes(buf)
+
+
+@pytest.mark.parametrize("chunk", [7, 4096, 300_000, 10**7])
+def test_reader_receives_a_large_frame_in_place_through_feed(chunk: int) -> None:
+    value, message = _large_put(1 << 20, 7)
+    data = _messages(1) + message + _messages(2)
+    reader = MessageReader()
+    got: list[ClientMessage] = []
+    for i in range(0, len(data), chunk):
+        got += reader.feed(data[i : i + chunk])
+    assert [m.correlation_id for m in got] == [0, 7, 0, 1]
+    name, key, received, thread_id, ttl = map_codecs.MAP_PUT.decode_request(got[1])
+    assert (name, key, received, thread_id, ttl) == ("big", KEY1, value, 1, -1)
+    assert reader.buffered == 0 and reader.large_frame_buffer is None and reader.wanted == 0
+
+
+def test_reader_receives_a_large_frame_in_place_through_its_buffer() -> None:
+    value, message = _large_put(1 << 20, 3)
+    reader = MessageReader()
+    head = 1000
+    assert reader.feed(message[:head]) == []
+    assert reader.buffered == head - 6  # all but the large frame's header
+    pos = head
+    got: list[ClientMessage] = []
+    while (view := reader.large_frame_buffer) is not None:
+        assert reader.wanted == len(view)
+        n = min(len(view), 65536)
+        view[:n] = message[pos : pos + n]
+        pos += n
+        got += reader.received_into(n)
+    assert pos == len(message)
+    assert [m.correlation_id for m in got] == [3]
+    assert isinstance(got[0].contents[-1], bytearray)  # the buffer itself, not a copy
+    assert map_codecs.MAP_PUT.decode_request(got[0])[2] == value
+    with pytest.raises(ValueError, match="does not fit"):
+        reader.received_into(1)
+
+
+def test_reader_large_frame_counts_towards_the_message_limit() -> None:
+    _, message = _large_put(1 << 20, 3)
+    reader = MessageReader(max_message_size=1 << 19)
+    with pytest.raises(ProtocolViolation, match="more than"):
+        reader.feed(message[:1000])
+
+
 def test_reader_rejects_short_frame() -> None:
     reader = MessageReader()
     with pytest.raises(ProtocolViolation, match="below the minimum"):
