@@ -348,32 +348,24 @@ class Connection:
         return large
 
     def _buffer_updated(self, count: int) -> None:
+        if self._receiving_large:
+            self._received(count, None)
+        else:
+            self._received(count, self._receive_view[:count])
+
+    def _data_received(self, data: bytes) -> None:
+        """Bytes that arrived before the protocol was attached to this connection."""
+        self._received(len(data), data)
+
+    def _received(self, count: int, data: bytes | memoryview | None) -> None:
+        """*count* bytes arrived: *data*, or (None) that many into the large frame's buffer."""
         reader = self._message_reader
         if self._closed or reader is None:
             return
         self.last_read_time = self._loop.time()
         self.bytes_received += count
         try:
-            if self._receiving_large:
-                messages = reader.received_into(count)
-            else:
-                messages = reader.feed(self._receive_view[:count])
-        except ProtocolViolation as exc:
-            self.close("protocol error", ProtocolError(f"{self.remote_address}: {exc}"))
-            return
-        self.messages_received += len(messages)
-        on_message = self._on_message
-        for message in messages:
-            on_message(self, message)
-
-    def _data_received(self, data: bytes) -> None:
-        """Bytes that arrived before the protocol was attached to this connection."""
-        reader = self._message_reader
-        if self._closed or reader is None:
-            return
-        self.bytes_received += len(data)
-        try:
-            messages = reader.feed(data)
+            messages = reader.received_into(count) if data is None else reader.feed(data)
         except ProtocolViolation as exc:
             self.close("protocol error", ProtocolError(f"{self.remote_address}: {exc}"))
             return

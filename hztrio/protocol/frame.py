@@ -321,9 +321,14 @@ class MessageReader:
                 pos += length
                 if flags & IS_FINAL:
                     message_size = 0
-                    self._message_done(out)
-                    contents = self._contents
-                    flags_list = self._flags
+                    if flags_list[0] & UNFRAGMENTED == UNFRAGMENTED:  # inline: the usual case
+                        out.append(ClientMessage(contents, flags_list))
+                        contents = self._contents = []
+                        flags_list = self._flags = []
+                    else:
+                        self._message_done(out)
+                        contents = self._contents
+                        flags_list = self._flags
                     add_content = contents.append
                     add_flags = flags_list.append
             else:
