@@ -58,6 +58,9 @@ RECEIVE_SIZE = 64 * 1024
 ASYNCIO_RECEIVE_SIZE = 256 * 1024
 #: The writer joins queued messages up to this many bytes into one send.
 WRITE_BUDGET = 256 * 1024
+#: Queued messages from which a sender sends the batch itself when the writer has not run
+#: yet (Trio) or before the loop iteration's flush (asyncio).
+EARLY_BATCH = 128
 #: Messages that may wait for the writer before senders wait (or fail over).
 OUTBOUND_QUEUE_SIZE = 4096
 
@@ -97,6 +100,8 @@ class Connection:
         self._backend = backend or Backend.detect()
         self._queue: deque[bytes | bytearray | memoryview] = deque()
         self._writer_waiter: Waiter | None = None
+        #: the Trio writer is between taking a batch and having sent all of it
+        self._writer_busy = False
         #: senders waiting for room in the queue, woken one per freed slot, in order
         self._blocked: deque[anyio.Event] = deque()
         self._scope = anyio.CancelScope()
@@ -188,6 +193,10 @@ class Connection:
             if not self._flush_scheduled:
                 self._flush_scheduled = True
                 self._loop.call_soon(self._flush)
+            elif len(queue) >= EARLY_BATCH:
+                # many senders in one loop iteration (a burst of new tasks): write what
+                # they queued now, so that the member starts on it while they go on
+                self._write_queued()
             return True
         waiter = self._writer_waiter
         if waiter is not None and self._raw is not None and not queue and self.inflight <= 1:
@@ -211,7 +220,36 @@ class Connection:
         if waiter is not None:
             self._writer_waiter = None
             waiter.set()
+        elif len(queue) >= EARLY_BATCH and not self._writer_busy and self._raw is not None:
+            # Many senders run before the woken writer does (a burst of new tasks): send
+            # what they queued now, so that the member starts on it while they go on.
+            self._send_batch_now(self._raw)
         return True
+
+    def _send_batch_now(self, sock: socket.socket) -> None:
+        """Send one batch from the queue synchronously, as far as the socket takes it; the
+        rest stays first in line for the writer (which is scheduled, or woken here)."""
+        data, count = self._take_batch()
+        try:
+            sent = sock.send(data)
+        except BlockingIOError:
+            sent = 0
+        except OSError as exc:
+            self.close(f"write failed: {exc!r}", exc)  # fails the waiting invocations
+            return
+        self.bytes_sent += sent
+        if sent < len(data):
+            # the writer sends (and counts as one message) the rest; until it has, nobody
+            # else tries: the socket is full
+            self._queue.appendleft(memoryview(data)[sent:])
+            self._writer_busy = True
+            count -= 1
+            waiter = self._writer_waiter
+            if waiter is not None:
+                self._writer_waiter = None
+                waiter.set()
+        self.messages_sent += count
+        self.last_write_time = self._backend.current_time()
 
     async def send(self, message: bytes | bytearray) -> bool:
         """Queue a message, waiting while the queue is full. False if the connection closed.
@@ -316,6 +354,9 @@ class Connection:
     def _flush(self) -> None:
         """Write everything queued, joined, into the transport (once per loop iteration)."""
         self._flush_scheduled = False
+        self._write_queued()
+
+    def _write_queued(self) -> None:
         if self._closed or not self._queue:
             return
         transport = self._transport
@@ -486,6 +527,7 @@ class Connection:
                     await waiter.wait()
                     continue
                 data, count = self._take_batch()
+                self._writer_busy = True  # holds data: nobody else may write now
                 view = memoryview(data)
                 while view:
                     try:
@@ -495,6 +537,7 @@ class Connection:
                         continue
                     self.bytes_sent += sent
                     view = view[sent:]
+                self._writer_busy = False
                 self.last_write_time = now()
                 self.messages_sent += count
                 if queue:
