@@ -18,6 +18,26 @@ from tests.conftest import Recorder, client_options, unique, wait_until
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(240)]
 
 
+async def _kill_a_connected_member(cluster: Any, client: HazelcastClient, smart: bool) -> None:
+    """SIGKILL a member the client is connected to (in unisocket mode, the one it uses) and
+    wait until the client's connections are alive and to the other members only."""
+    if smart:
+        victim = cluster.members[1]
+    else:
+        (connection,) = client._connections.active.values()
+        victim = next(m for m in cluster.members if m.address == str(connection.remote_address))
+    victim.kill()
+    await wait_until(
+        lambda: (
+            len(client._connections.active) == (2 if smart else 1)
+            and all(c.is_alive for c in client._connections.active.values())
+            and victim.address
+            not in {str(c.remote_address) for c in client._connections.active.values()}
+        ),
+        within=30,
+    )
+
+
 async def test_membership_listeners_and_connections_follow_the_cluster(
     hazelcast_cluster_factory: Any,
 ) -> None:
@@ -104,23 +124,7 @@ async def test_distributed_object_listener_survives_a_member_kill(
             assert created.service_name == "hz:impl:mapService"
             await async_events.wait_for(lambda items: any(e.name == first for e in items))
 
-            if smart:
-                victim = cluster.members[1]
-            else:  # kill the member the one connection goes to
-                (connection,) = client._connections.active.values()
-                victim = next(
-                    m for m in cluster.members if m.address == str(connection.remote_address)
-                )
-            victim.kill()
-            await wait_until(
-                lambda: (
-                    len(client._connections.active) == (2 if smart else 1)
-                    and all(c.is_alive for c in client._connections.active.values())
-                    and victim.address
-                    not in {str(c.remote_address) for c in client._connections.active.values()}
-                ),
-                within=30,
-            )
+            await _kill_a_connected_member(cluster, client, smart)
 
             second = unique("objects")
             await client.get_map(second)
@@ -209,23 +213,7 @@ async def test_entry_listeners_survive_a_member_kill(
                 await m.put("watched", 0)
                 await every.wait_for(lambda e: len(e) == 1)
 
-                if smart:
-                    victim = cluster.members[1]
-                else:  # kill the member the one connection goes to
-                    (connection,) = client._connections.active.values()
-                    victim = next(
-                        m for m in cluster.members if m.address == str(connection.remote_address)
-                    )
-                victim.kill()
-                await wait_until(
-                    lambda: (
-                        len(client._connections.active) == (2 if smart else 1)
-                        and all(c.is_alive for c in client._connections.active.values())
-                        and victim.address
-                        not in {str(c.remote_address) for c in client._connections.active.values()}
-                    ),
-                    within=30,
-                )
+                await _kill_a_connected_member(cluster, client, smart)
                 live = {member.uuid for member in client.cluster_service.get_members()}
                 partitions = client.partition_service
                 await wait_until(
