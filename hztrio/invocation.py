@@ -44,7 +44,7 @@ from .protocol.codec import (
     set_correlation_and_partition,
     set_correlation_id,
 )
-from .protocol.frame import BACKUP_AWARE, BACKUP_EVENT, IS_EVENT, ClientMessage
+from .protocol.frame import BACKUP_AWARE, BACKUP_EVENT, IS_EVENT, ClientMessage, copy_request
 
 if TYPE_CHECKING:
     import uuid
@@ -313,7 +313,7 @@ class InvocationService:
         inv.last_error = error
         _logger.debug("retrying message type 0x%06x after %r", _message_type(inv.request), error)
         # a fresh buffer: the previous one may still sit in a dead connection's queue
-        inv.request = bytearray(inv.request)
+        inv.request = copy_request(inv.request)
         remaining = inv.deadline - self.backend.current_time()
         if remaining <= 0:
             raise _TimedOut()

@@ -43,6 +43,7 @@ from ..protocol.frame import (
     ClientMessage,
     MessageReader,
     ProtocolViolation,
+    SegmentedMessage,
 )
 
 if TYPE_CHECKING:
@@ -199,7 +200,13 @@ class Connection:
                 self._write_queued()
             return True
         waiter = self._writer_waiter
-        if waiter is not None and self._raw is not None and not queue and self.inflight <= 1:
+        if (
+            waiter is not None
+            and self._raw is not None
+            and not queue
+            and self.inflight <= 1
+            and message.__class__ is not SegmentedMessage
+        ):
             # the writer is idle and nothing else is in flight (else batching pays more):
             # send now, synchronously (never a partial frame: what the socket does not
             # take goes to the writer, first in line)
@@ -546,9 +553,20 @@ class Connection:
             self.close(f"write failed: {exc!r}", exc)
 
     def _take_batch(self) -> tuple[bytes | bytearray | memoryview, int]:
-        """Everything queued, up to the write budget, as one buffer; wakes blocked senders."""
+        """Everything queued, up to the write budget, as one buffer; wakes blocked senders.
+
+        A segmented message (a large value sent without a copy) is taken apart: its start is
+        returned alone and its parts go first in line, each sent as it is. The count is then
+        1 - (number of parts): each part counts one when written, the message one in all.
+        """
         queue = self._queue
         first = queue.popleft()
+        if first.__class__ is SegmentedMessage:
+            parts = first.parts
+            queue.extendleft(reversed(parts))
+            if self._blocked:
+                self._wake_senders(OUTBOUND_QUEUE_SIZE - len(queue))
+            return bytes(first), 1 - len(parts)
         size = len(first)
         if size >= WRITE_BUDGET or not queue:
             data: bytes | bytearray | memoryview = first

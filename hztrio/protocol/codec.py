@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any, Final
 
+from ..serialization.data import SplitData
 from .frame import (
     BEGIN_DATA_STRUCTURE,
     END_DATA_STRUCTURE,
@@ -44,6 +45,7 @@ from .frame import (
     UNFRAGMENTED,
     ClientMessage,
     ProtocolViolation,
+    SegmentedMessage,
 )
 
 __all__ = [
@@ -173,6 +175,20 @@ def _decode_str(c: Contents, f: Flags, i: int) -> tuple[str, int]:
 def _encode_bytes(buf: bytearray, value: bytes, final: bool) -> None:
     buf += _pack_header(6 + len(value), IS_FINAL if final else 0)
     buf += value
+
+
+def _split(
+    message: bytearray, buf: bytearray, value: SplitData
+) -> tuple[SegmentedMessage, bytearray]:
+    """Encode a SplitData frame content: its head goes into *buf*, its body becomes a part of
+    *message* of its own. Returns the (now segmented) message and the buffer the following
+    frames go into."""
+    buf += value.head
+    if not isinstance(message, SegmentedMessage):  # the first large value: buf is message
+        message = SegmentedMessage(message, [])
+    rest = bytearray()
+    message.parts += (value.body, rest)
+    return message, rest
 
 
 def _decode_bytes(c: Contents, f: Flags, i: int) -> tuple[bytes, int]:
@@ -585,6 +601,8 @@ class _SourceBuilder:
             "ProtocolViolation": ProtocolViolation,
             "IS_NULL": IS_NULL,
             "END_DATA_STRUCTURE": END_DATA_STRUCTURE,
+            "_SplitData": SplitData,
+            "_split": _split,
         }
         self._counter = 0
 
@@ -626,7 +644,14 @@ def _emit_var_encode(sb: _SourceBuilder, indent: int, p: P, v: str, final: bool)
         sb.add(indent + 1, f"_encode_null(buf, {final})")
         sb.add(indent, "else:")
         indent += 1
-    if isinstance(t, VarType) and t.inline_encode is not None:
+    if t is DATA:
+        # a large value may come as a SplitData: its bytes become a part of their own
+        sb.add(indent, f"buf += _pack_header(6 + len({v}), {flags})")
+        sb.add(indent, f"if {v}.__class__ is _SplitData:")
+        sb.add(indent + 1, f"msg, buf = _split(msg, buf, {v})")
+        sb.add(indent, "else:")
+        sb.add(indent + 1, f"buf += {v}")
+    elif isinstance(t, VarType) and t.inline_encode is not None:
         sb.add(indent, t.inline_encode.format(v=v, flags=flags))
     else:
         fn = sb.ref(t.encode, "enc")  # type: ignore[union-attr]
@@ -899,10 +924,16 @@ class Codec:
         flags = UNFRAGMENTED | extra_flags | (0 if var else IS_FINAL)
         args = [str(st.size), str(flags), str(message_type), "0", header_values]
         args += _pack_args(fixed, [f"v_{p.name}" for p in fixed])
-        sb.add(1, f"buf = bytearray({pack}({', '.join(args)}))")
+        splittable = any(p.type is DATA for p in var)
+        sb.add(1, f"buf = {'msg = ' if splittable else ''}bytearray({pack}({', '.join(args)}))")
         for n, p in enumerate(var):
             _emit_var_encode(sb, 1, p, f"v_{p.name}", n == len(var) - 1)
-        sb.add(1, "return buf")
+        if splittable:
+            sb.add(1, "if msg is not buf and not buf:")  # a large value came last
+            sb.add(2, "msg.parts.pop()")
+            sb.add(1, "return msg")
+        else:
+            sb.add(1, "return buf")
         fn: Callable[..., bytearray] = sb.compile(fn_name, f"<codec {self.name}.{fn_name}>")
         return fn
 

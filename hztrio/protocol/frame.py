@@ -2,8 +2,9 @@
 
 A frame on the wire is ``int32 length (LE, including the 6 header bytes) | uint16 flags (LE) |
 payload``. A client message is a sequence of frames whose last frame carries ``IS_FINAL``.
-Outbound messages are built as one ``bytearray`` (see :mod:`hztrio.protocol.codec`); inbound
-messages are parsed by :class:`MessageReader` into :class:`ClientMessage` objects holding
+Outbound messages are built as one ``bytearray`` (see :mod:`hztrio.protocol.codec`), or as a
+:class:`SegmentedMessage` when a large value is sent without being copied; inbound messages
+are parsed by :class:`MessageReader` into :class:`ClientMessage` objects holding
 :class:`Frame` objects.
 
 Nothing here performs I/O or imports an event loop library.
@@ -32,6 +33,8 @@ __all__ = [
     "Frame",
     "MessageReader",
     "ProtocolViolation",
+    "SegmentedMessage",
+    "copy_request",
 ]
 
 BEGIN_FRAGMENT: Final = 0x8000
@@ -367,8 +370,45 @@ class MessageReader:
         return None
 
 
+class SegmentedMessage(bytearray):
+    """An outbound message that refers to a large value instead of holding a copy of it.
+
+    The bytearray itself is the message's start (its header, so correlation and partition id
+    are set in it as in any request); :attr:`parts` are the buffers that follow, in order:
+    a large value's bytes (the caller's own ``bytes``), then what the message holds after it.
+    The connection sends the parts one after another, never joined.
+
+    ``len()`` is the size of the whole message, so that a connection never joins it with
+    others; the buffer protocol (``memoryview``, ``bytes()``) sees the start only. A message
+    is never changed once encoded, except for the header fields an invocation sets.
+    """
+
+    __slots__ = ("parts",)
+
+    def __init__(self, start: bytes | bytearray, parts: list[bytes | bytearray]) -> None:
+        super().__init__(start)
+        self.parts = parts
+
+    def __len__(self) -> int:
+        return super().__len__() + sum(map(len, self.parts))
+
+    def whole(self) -> bytes:
+        """The whole message as one ``bytes`` (copies everything: for tests and tools)."""
+        return b"".join([self, *self.parts])
+
+
+def copy_request(request: bytearray) -> bytearray:
+    """A request with a header of its own, to send again while the old one may still be
+    queued: a copy of a plain request; a segmented one shares its parts (never changed)."""
+    if isinstance(request, SegmentedMessage):
+        return SegmentedMessage(request, list(request.parts))
+    return bytearray(request)
+
+
 def iter_frames(encoded: bytes | bytearray) -> Iterator[tuple[int, bytes]]:
     """Split an encoded message into ``(flags, payload)`` pairs (a helper for tests and tools)."""
+    if isinstance(encoded, SegmentedMessage):
+        encoded = encoded.whole()
     pos = 0
     while pos < len(encoded):
         length, flags = _unpack_header(encoded, pos)
@@ -380,6 +420,8 @@ def iter_frames(encoded: bytes | bytearray) -> Iterator[tuple[int, bytes]]:
 
 def parse_message(encoded: bytes | bytearray) -> ClientMessage:
     """Parse exactly one complete, unfragmented message (a helper for tests and tools)."""
+    if isinstance(encoded, SegmentedMessage):
+        encoded = encoded.whole()
     messages = MessageReader().feed(encoded)
     if len(messages) != 1:
         raise ProtocolViolation(f"expected one message, found {len(messages)}")

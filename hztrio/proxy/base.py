@@ -15,6 +15,7 @@ import trio.lowlevel
 
 from ..errors import SchemaNotFoundError
 from ..protocol.codecs import client as client_codecs
+from ..serialization.data import SPLIT_SIZE, SplitData
 
 if TYPE_CHECKING:
     from ..cluster import ClusterService
@@ -153,9 +154,21 @@ class Proxy:
         assert data is not None
         return data
 
-    def _value_data(self, value: Any, what: str = "value") -> Data:
+    def _value_data(self, value: Any, what: str = "value") -> Data | SplitData:
+        """A value that goes into one frame of one request: a large ``bytes`` value comes
+        back as a SplitData, which the codecs send without copying it."""
         if value is None:
             raise TypeError(f"{what} can't be None")
+        if value.__class__ is bytes and len(value) >= SPLIT_SIZE:
+            return self._serialization.split_bytes(value)
+        data = self._to_data(value)
+        assert data is not None
+        return data
+
+    def _entry_value_data(self, value: Any) -> Data:
+        """A value that goes into a list of entries (always a plain Data)."""
+        if value is None:
+            raise TypeError("value can't be None")
         data = self._to_data(value)
         assert data is not None
         return data

@@ -336,7 +336,9 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         get_partition_id = self._partitions.get_partition_id
         for key, value in map.items():
             key_data = self._key_data(key)
-            by_partition[get_partition_id(key_data)].append((key_data, self._value_data(value)))
+            by_partition[get_partition_id(key_data)].append(
+                (key_data, self._entry_value_data(value))
+            )
         name = self.name
         await gather(
             [

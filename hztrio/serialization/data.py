@@ -16,7 +16,7 @@ try:  # the C implementation (same function, ~10x faster); the pure-Python one o
 except ImportError:  # pragma: no cover - mmh3 is a dependency; this keeps hztrio importable
     _mmh3_hash = None
 
-__all__ = ["Data"]
+__all__ = ["SPLIT_SIZE", "Data", "SplitData"]
 
 _unpack_be_int: Final = struct.Struct(">i").unpack_from
 
@@ -81,3 +81,40 @@ class Data(bytes):
 
     def __repr__(self) -> str:
         return f"Data({bytes(self)!r})"
+
+
+#: From this size on, a ``bytes`` value a request sends is not copied (see SplitData).
+SPLIT_SIZE: Final = 256 * 1024
+
+
+class SplitData:
+    """A large ``bytes`` value, serialized without copying it: a byte[] ``Data`` in two parts.
+
+    ``head`` is the 8-byte Data header plus the byte[] length, ``body`` the caller's own
+    ``bytes`` (immutable, so it is safe to refer to). Proxies make one for a value that goes
+    straight into one request frame (``Map.put``, ``set``…); the codecs write ``head`` into
+    the message and send ``body`` as a buffer of its own (a
+    :class:`~hztrio.protocol.frame.SegmentedMessage`), so a 16 MiB value is never copied in
+    Python on its way to the socket. Keys are always a plain :class:`Data` (they are hashed,
+    compared and cached).
+    """
+
+    __slots__ = ("body", "head")
+
+    def __init__(self, head: bytes, body: bytes) -> None:
+        self.head = head
+        self.body = body
+
+    def __len__(self) -> int:
+        return len(self.head) + len(self.body)
+
+    def total_size(self) -> int:
+        """The size in bytes of the Data it stands for, header included."""
+        return len(self.head) + len(self.body)
+
+    def to_data(self) -> Data:
+        """The same value as one :class:`Data` (copies the value)."""
+        return Data(self.head + self.body)
+
+    def __repr__(self) -> str:
+        return f"SplitData({self.head!r} + {len(self.body)} bytes)"

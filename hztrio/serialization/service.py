@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import struct
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -44,7 +45,7 @@ from . import constants as c
 from . import temporal
 from .api import IdentifiedDataSerializable, Portable, StreamSerializer
 from .compact import CompactStreamSerializer, SchemaRegistry
-from .data import Data
+from .data import Data, SplitData
 from .input import ObjectDataInput
 from .output import ObjectDataOutput
 from .portable.classdef import ClassDefinition
@@ -610,6 +611,9 @@ class SerializationService:
         self._resolved: dict[type, _Resolved] = {}
 
         self._base_encoders = _fast_encoders(prefix, self._int_type)
+        self._pack_bytes_head = functools.partial(
+            struct.Struct(prefix + "8si").pack, _header(0, c.CONSTANT_TYPE_BYTE_ARRAY)
+        )
         self._base_encoders[list] = self._generic_encoder(self._builtin[list])
         # a built-in serializer -> the fast top-level encoder that writes the same bytes
         self._fast_by_serializer: dict[int, _Encoder] = {
@@ -683,6 +687,11 @@ class SerializationService:
             raise
         except Exception as exc:
             raise self._encode_failed(obj, exc) from exc
+
+    def split_bytes(self, value: bytes) -> SplitData:
+        """``value`` (``bytes``) as a byte[] :class:`SplitData`: the same bytes as
+        ``to_data(value)`` would hold, without copying ``value`` (for large request values)."""
+        return SplitData(self._pack_bytes_head(len(value)), value)
 
     def to_object(self, data: bytes | bytearray | memoryview | None) -> Any:
         """Deserialize a :class:`Data` or the same bytes; ``None`` and empty data give ``None``.

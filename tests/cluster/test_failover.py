@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -245,3 +247,44 @@ async def test_non_idempotent_calls_are_retried_only_with_redo(
             else:
                 assert isinstance(outcome[0], TargetDisconnectedError)
                 assert len(sent) == 1
+
+
+@pytest.mark.timeout(120)
+async def test_a_large_value_cut_off_mid_send_is_sent_again_whole(hazelcast_member: Any) -> None:
+    """An 8 MiB put (sent without a copy, in parts) is half written when its connection is
+    cut; with redo_operation it is sent again, whole, on the next connection."""
+    async with proxied_client(
+        hazelcast_member,
+        smart_routing=False,
+        redo_operation=True,
+        invocation_retry_pause=0.1,
+        # a small send buffer: the kernel does not take the whole value at once
+        socket_options=[(socket.SOL_SOCKET, socket.SO_SNDBUF, 128 * 1024)],
+    ) as (client, proxies):
+        (proxy,) = proxies.values()
+        m = await client.get_map(unique("redo-large"))
+        value = os.urandom(8 << 20)
+        sent: list[int] = []
+
+        def trace(request: bytearray, _partition_id: int, _connection: Connection) -> None:
+            if int.from_bytes(request[6:10], "little") == MAP_PUT:
+                sent.append(int.from_bytes(request[10:18], "little"))
+
+        client._invocations.trace = trace
+        (connection,) = client._connections.active.values()
+        proxy.stall("upstream")
+        outcome: list[Any] = []
+
+        async def put() -> None:
+            outcome.append(await m.put("k", value))
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(put)
+            # part of the message is on its way, the rest waits in the connection's queue
+            await wait_until(lambda: connection.bytes_sent > 1 << 20 and connection._queue)
+            proxy.cut()
+            proxy.pass_through()
+        assert outcome == [None]
+        assert len(sent) == 2 and sent[0] != sent[1]
+        assert await m.get("k") == value
+        assert await m.size() == 1

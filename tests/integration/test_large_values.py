@@ -2,8 +2,9 @@
 whole, in both directions, next to small messages on the same connection.
 
 A frame that misses more than 256 KiB once its header is in is received in place (into a
-buffer of its own size), and an outgoing message larger than the write budget is written a
-slice at a time; these tests go through both paths on each backend.
+buffer of its own size), an outgoing message larger than the write budget is written a
+slice at a time, and a ``bytes`` value of 256 KiB or more is sent without a copy (a part of
+the message of its own); these tests go through every path on each backend.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import anyio
 import pytest
 
 from hztrio import HazelcastClient
+from hztrio.serialization.data import SPLIT_SIZE
 from hztrio.testing import Cluster
 from tests.conftest import Recorder, client_options, unique
 
@@ -32,6 +34,33 @@ async def test_large_bytes_value_round_trip(client: HazelcastClient, size: int) 
     old = await m.put("k", value[::-1])
     assert type(old) is bytes and old == value
     assert await m.remove("k") == value[::-1]
+
+
+async def test_every_single_value_call_sends_a_large_value_whole(client: HazelcastClient) -> None:
+    """bytes of SPLIT_SIZE or more go out without a copy (their own part of the message):
+    every call that takes one value sends it whole, next to frames before and after it."""
+    m = await client.get_map(unique("large"))
+    a, b, c = (os.urandom(SPLIT_SIZE + i) for i in (0, 1, 5 * MiB))
+    assert await m.put_if_absent("k", a) is None
+    assert await m.put_if_absent("k", b) == a
+    assert await m.replace("k", b) == a
+    assert not await m.replace_if_same("k", a, c)
+    assert await m.replace_if_same("k", b, c)  # two large values in one message
+    assert await m.get("k") == c
+    assert await m.contains_value(c)
+    assert not await m.contains_value(b)
+    assert not await m.remove_if_same("k", b)
+    assert await m.remove_if_same("k", c)
+    await m.set("k", a, ttl=60)
+    await m.set("k2", b, max_idle=60)
+    await m.put_transient("k3", c)
+    assert await m.try_put("k4", a)
+    assert await m.put("k5", b, ttl=60, max_idle=60) is None
+    await m.put_all({"k6": c, "k7": a})  # entry lists: plain Data
+    expected = {"k": a, "k2": b, "k3": c, "k4": a, "k5": b, "k6": c, "k7": a}
+    assert await m.get_all(list(expected)) == expected
+    view = await m.get_entry_view("k3")
+    assert view is not None and view.value == c
 
 
 async def test_large_string_and_list_values(client: HazelcastClient) -> None:
