@@ -636,6 +636,11 @@ def _pack_args(params: Sequence[P], values: Sequence[str]) -> list[str]:
     return args
 
 
+def _splittable(p: P) -> bool:
+    """A Data parameter that may be a SplitData: any but a key (keys are always a Data)."""
+    return p.type is DATA and p.name != "key"
+
+
 def _emit_var_encode(sb: _SourceBuilder, indent: int, p: P, v: str, final: bool) -> None:
     flags = str(IS_FINAL if final else 0)
     t = p.type
@@ -644,7 +649,7 @@ def _emit_var_encode(sb: _SourceBuilder, indent: int, p: P, v: str, final: bool)
         sb.add(indent + 1, f"_encode_null(buf, {final})")
         sb.add(indent, "else:")
         indent += 1
-    if t is DATA:
+    if _splittable(p):
         # a large value may come as a SplitData: its bytes become a part of their own
         sb.add(indent, f"buf += _pack_header(6 + len({v}), {flags})")
         sb.add(indent, f"if {v}.__class__ is _SplitData:")
@@ -924,7 +929,7 @@ class Codec:
         flags = UNFRAGMENTED | extra_flags | (0 if var else IS_FINAL)
         args = [str(st.size), str(flags), str(message_type), "0", header_values]
         args += _pack_args(fixed, [f"v_{p.name}" for p in fixed])
-        splittable = any(p.type is DATA for p in var)
+        splittable = any(_splittable(p) for p in var)
         sb.add(1, f"buf = {'msg = ' if splittable else ''}bytearray({pack}({', '.join(args)}))")
         for n, p in enumerate(var):
             _emit_var_encode(sb, 1, p, f"v_{p.name}", n == len(var) - 1)
