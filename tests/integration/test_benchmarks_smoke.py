@@ -33,3 +33,10 @@ def test_suite_smoke(tmp_path: Path) -> None:
     clients = {r["client"] for r in report["results"]}
     assert {"hztrio-trio", "hztrio-asyncio", "official-asyncio", "java"} <= clients
     assert not report["failures"]
+
+
+def test_loop_floor_smoke() -> None:
+    result = _run("benchmarks.loop_floor", "--smoke")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    for shape in ("trio-one-task", "trio-reader-task", "asyncio-protocol"):
+        assert f"| {shape} |" in result.stdout

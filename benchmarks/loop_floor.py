@@ -1,0 +1,200 @@
+"""The floor under any client's round trip: the event loop alone, no Hazelcast.
+
+An echo server runs in a process of its own; the client sends 40 bytes, waits for them to
+come back, and does that N times, with nothing else: no encoding, no routing, no decoding.
+What it costs per round trip (client CPU, user + system) is what a client built the same
+way can never go below, one operation at a time:
+
+* ``trio-one-task``: one task sends, waits until the socket is readable, receives — one
+  scheduler pass per round trip (a client without a reader task);
+* ``trio-reader-task``: the caller sends and parks; a reader task receives and wakes it —
+  two passes per round trip, the shape of hztrio (and of any client that shares a
+  connection between tasks);
+* ``asyncio-protocol``: the caller writes to a transport and awaits a future; the
+  protocol's ``data_received`` resolves it — the shape of hztrio under asyncio and of the
+  official asyncio client.
+
+``python -m benchmarks.loop_floor [--pin] [--round-trips N] [--repeat R] [--smoke]``.
+With ``--pin`` the server runs on CPU 0 and the client on CPU 1, as in the suite. Nothing
+is asserted; docs/performance.md compares these floors with the clients' CPU per operation
+at one task.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+MESSAGE = b"x" * 40
+WARMUP = 500
+
+
+def _serve() -> None:
+    """The echo server (the child process): prints its port, echoes one connection."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    print(listener.getsockname()[1], flush=True)
+    conn, _ = listener.accept()
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    while data := conn.recv(65536):
+        conn.sendall(data)
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _connect(port: int) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.setblocking(False)
+    return sock
+
+
+class _Meter:
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.started = self.cpu = 0.0
+        self.result: tuple[float, float] | None = None
+
+    def start(self) -> None:
+        self.started, self.cpu = time.perf_counter(), _cpu()
+
+    def stop(self) -> None:
+        elapsed, cpu = time.perf_counter() - self.started, _cpu() - self.cpu
+        self.result = (self.count / elapsed, cpu / self.count * 1e6)
+
+
+def trio_one_task(port: int, meter: _Meter) -> None:
+    import trio
+
+    async def main() -> None:
+        sock = _connect(port)
+        for i in range(WARMUP + meter.count):
+            if i == WARMUP:
+                meter.start()
+            sock.send(MESSAGE)
+            await trio.lowlevel.wait_readable(sock)
+            sock.recv(65536)
+        meter.stop()
+        sock.close()
+
+    trio.run(main)
+
+
+def trio_reader_task(port: int, meter: _Meter) -> None:
+    import trio
+
+    async def main() -> None:
+        sock = _connect(port)
+        waiting: list[trio.lowlevel.Task] = []
+
+        async def reader() -> None:
+            while True:
+                await trio.lowlevel.wait_readable(sock)
+                sock.recv(65536)
+                trio.lowlevel.reschedule(waiting.pop())
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(reader)
+            for i in range(WARMUP + meter.count):
+                if i == WARMUP:
+                    meter.start()
+                sock.send(MESSAGE)
+                waiting.append(trio.lowlevel.current_task())
+                await trio.lowlevel.wait_task_rescheduled(lambda _: trio.lowlevel.Abort.FAILED)
+            meter.stop()
+            nursery.cancel_scope.cancel()
+        sock.close()
+
+    trio.run(main)
+
+
+def asyncio_protocol(port: int, meter: _Meter) -> None:
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        waiting: list[asyncio.Future[bytes]] = []
+
+        class Echo(asyncio.Protocol):
+            def data_received(self, data: bytes) -> None:
+                waiting.pop().set_result(data)
+
+        transport, _ = await loop.create_connection(Echo, sock=_connect(port))
+        for i in range(WARMUP + meter.count):
+            if i == WARMUP:
+                meter.start()
+            future = loop.create_future()
+            waiting.append(future)
+            transport.write(MESSAGE)
+            await future
+        meter.stop()
+        transport.close()
+
+    asyncio.run(main())
+
+
+SHAPES: dict[str, Callable[[int, _Meter], None]] = {
+    "trio-one-task": trio_one_task,
+    "trio-reader-task": trio_reader_task,
+    "asyncio-protocol": asyncio_protocol,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.loop_floor",
+        description="CPU per round trip of the bare event loop (an echo server, no Hazelcast).",
+    )
+    parser.add_argument("--round-trips", type=int, default=20_000, help="per shape (20,000)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of every shape (3)")
+    parser.add_argument("--pin", action="store_true", help="server on CPU 0, client on CPU 1")
+    parser.add_argument("--smoke", action="store_true", help="200 round trips, once: no timing")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve:
+        _serve()
+        return 0
+    if args.smoke:
+        args.round_trips, args.repeat = 200, 1
+    if args.pin:
+        os.sched_setaffinity(0, {1})
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in SHAPES}
+    for _ in range(args.repeat):
+        for name, shape in SHAPES.items():
+            command = [sys.executable, "-m", "benchmarks.loop_floor", "--serve"]
+            if args.pin:
+                command = ["taskset", "-c", "0", *command]
+            with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as server:
+                try:
+                    assert server.stdout is not None
+                    port = int(server.stdout.readline())
+                    meter = _Meter(args.round_trips)
+                    shape(port, meter)
+                    assert meter.result is not None
+                    results[name].append(meter.result)
+                finally:
+                    server.kill()
+    print("| loop shape | round trips/s (median) | client CPU per round trip (median, min-max) |")
+    print("|---|---:|---:|")
+    for name, rounds in results.items():
+        rates = sorted(rate for rate, _ in rounds)
+        cpus = sorted(cpu for _, cpu in rounds)
+        middle = len(rounds) // 2
+        print(
+            f"| {name} | {rates[middle]:,.0f} | {cpus[middle]:.1f} µs "
+            f"({cpus[0]:.1f}-{cpus[-1]:.1f}) |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
