@@ -16,6 +16,7 @@ cancellation and a later ``set()`` is a no-op.
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -117,7 +118,8 @@ class _AnyioBackend(Backend):
         self.name = "asyncio"
         loop = asyncio.get_running_loop()
         self.current_time = loop.time
-        self.current_task = asyncio.current_task
+        # the loop given: asyncio.current_task() would look it up on every call
+        self.current_task = functools.partial(asyncio.current_task, loop)
         create_future = loop.create_future
 
         class FutureWaiter:

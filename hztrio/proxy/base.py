@@ -18,6 +18,7 @@ from ..protocol.codecs import client as client_codecs
 from ..serialization.data import SPLIT_SIZE, SplitData
 
 if TYPE_CHECKING:
+    from .._backend import Backend
     from ..cluster import ClusterService
     from ..invocation import InvocationService
     from ..listener import ListenerService
@@ -47,14 +48,51 @@ class SchemaReplicator(Protocol):
 _DESTROY_PROXY = client_codecs.CLIENT_DESTROY_PROXY
 
 
+# Hazelcast's "thread id" of each task: numbers from one counter, never reused. Trio tasks
+# are weakly referenced; an asyncio task's number is dropped when it is done.
 _task_ids: weakref.WeakKeyDictionary[object, int] = weakref.WeakKeyDictionary()
+_asyncio_task_ids: dict[object, int] = {}
 _next_task_id = itertools.count(1)
 
 
-def _current_task() -> object:
-    if sniffio.current_async_library() == "trio":
-        return trio.lowlevel.current_task()
-    return asyncio.current_task()
+def _new_asyncio_task_id(task: asyncio.Task[Any] | None) -> int:
+    if task is None:
+        raise RuntimeError("hztrio proxies must be called from a task")
+    number = _asyncio_task_ids[task] = next(_next_task_id)
+    task.add_done_callback(_asyncio_task_ids.pop)
+    return number
+
+
+def _new_trio_task_id(task: object) -> int:
+    number = _task_ids[task] = next(_next_task_id)
+    return number
+
+
+def thread_id_function(backend: Backend) -> Callable[[], int]:
+    """A function that returns the calling task's :func:`thread_id` under *backend*, without
+    asking which event loop runs (the proxies' hot path)."""
+    current_task = backend.current_task
+    if backend.name == "trio":
+        trio_ids = _task_ids
+
+        def trio_thread_id() -> int:
+            task = current_task()
+            try:
+                return trio_ids[task]
+            except KeyError:
+                return _new_trio_task_id(task)
+
+        return trio_thread_id
+    asyncio_ids = _asyncio_task_ids
+
+    def asyncio_thread_id() -> int:
+        task = current_task()
+        number = asyncio_ids.get(task)
+        if number is None:
+            return _new_asyncio_task_id(task)  # type: ignore[arg-type]
+        return number
+
+    return asyncio_thread_id
 
 
 def thread_id() -> int:
@@ -64,12 +102,17 @@ def thread_id() -> int:
     so the task that locked a key is the one that may unlock it. Each task gets a number of
     its own for its lifetime (never reused by a later task).
     """
-    task = _current_task()
-    try:
-        return _task_ids[task]
-    except KeyError:
-        number = _task_ids[task] = next(_next_task_id)
-        return number
+    if sniffio.current_async_library() == "trio":
+        task = trio.lowlevel.current_task()
+        try:
+            return _task_ids[task]
+        except KeyError:
+            return _new_trio_task_id(task)
+    current = asyncio.current_task()
+    number = _asyncio_task_ids.get(current)
+    if number is None:
+        return _new_asyncio_task_id(current)
+    return number
 
 
 def to_millis(seconds: float | None) -> int:
@@ -132,9 +175,16 @@ class Proxy:
         self._to_data = context.serialization.to_data
         self._to_object = context.serialization.to_object
         self._schemas = context.schemas
+        #: the calling task's thread id (bound to the event loop's own function on first use)
+        self._thread_id: Callable[[], int] = self._first_thread_id
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"
+
+    def _first_thread_id(self) -> int:
+        # a proxy may be made before the event loop is known: bind on the first call
+        self._thread_id = thread_id_function(self._invocations.backend)
+        return self._thread_id()
 
     async def destroy(self) -> bool:
         """Destroy the object on the cluster, with all its data; True once done.

@@ -28,7 +28,7 @@ from ..protocol.types import (
     PagingPredicateHolder,
     SimpleEntryView,
 )
-from .base import EntryEvent, EntryEventType, Proxy, thread_id, to_millis
+from .base import EntryEvent, EntryEventType, Proxy, to_millis
 
 KeyType = TypeVar("KeyType")
 ValueType = TypeVar("ValueType")
@@ -146,7 +146,9 @@ class Map(Proxy, Generic[KeyType, ValueType]):
     async def get(self, key: KeyType) -> ValueType | None:
         """The value of *key*, or None if the map has no entry for it."""
         key_data = self._key_data(key)
-        response = await self._invoke_on_key(_GET(self.name, key_data, thread_id()), key_data, True)
+        response = await self._invoke_on_key(
+            _GET(self.name, key_data, self._thread_id()), key_data, True
+        )
         data = _data_response(response)
         try:
             return self._to_object(data)  # type: ignore[no-any-return]
@@ -168,10 +170,15 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         key_data = self._key_data(key)
         value_data = self._value_data(value)
         if max_idle is None:
-            request = _PUT(self.name, key_data, value_data, thread_id(), to_millis(ttl))
+            request = _PUT(self.name, key_data, value_data, self._thread_id(), to_millis(ttl))
         else:
             request = _PUT_MAX_IDLE(
-                self.name, key_data, value_data, thread_id(), to_millis(ttl), to_millis(max_idle)
+                self.name,
+                key_data,
+                value_data,
+                self._thread_id(),
+                to_millis(ttl),
+                to_millis(max_idle),
             )
         response = await self._invoke_on_key(request, key_data)
         data = _data_response(response)
@@ -191,10 +198,15 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         key_data = self._key_data(key)
         value_data = self._value_data(value)
         if max_idle is None:
-            request = _SET(self.name, key_data, value_data, thread_id(), to_millis(ttl))
+            request = _SET(self.name, key_data, value_data, self._thread_id(), to_millis(ttl))
         else:
             request = _SET_MAX_IDLE(
-                self.name, key_data, value_data, thread_id(), to_millis(ttl), to_millis(max_idle)
+                self.name,
+                key_data,
+                value_data,
+                self._thread_id(),
+                to_millis(ttl),
+                to_millis(max_idle),
             )
         await self._invoke_on_key(request, key_data)
 
@@ -209,10 +221,17 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         key_data = self._key_data(key)
         value_data = self._value_data(value)
         if max_idle is None:
-            request = _PUT_IF_ABSENT(self.name, key_data, value_data, thread_id(), to_millis(ttl))
+            request = _PUT_IF_ABSENT(
+                self.name, key_data, value_data, self._thread_id(), to_millis(ttl)
+            )
         else:
             request = _PUT_IF_ABSENT_MAX_IDLE(
-                self.name, key_data, value_data, thread_id(), to_millis(ttl), to_millis(max_idle)
+                self.name,
+                key_data,
+                value_data,
+                self._thread_id(),
+                to_millis(ttl),
+                to_millis(max_idle),
             )
         response = await self._invoke_on_key(request, key_data)
         data = _data_response(response)
@@ -224,7 +243,9 @@ class Map(Proxy, Generic[KeyType, ValueType]):
     async def remove(self, key: KeyType) -> ValueType | None:
         """Remove the entry of *key*; return its value (None if there was none)."""
         key_data = self._key_data(key)
-        response = await self._invoke_on_key(_REMOVE(self.name, key_data, thread_id()), key_data)
+        response = await self._invoke_on_key(
+            _REMOVE(self.name, key_data, self._thread_id()), key_data
+        )
         data = _data_response(response)
         try:
             return self._to_object(data)  # type: ignore[no-any-return]
@@ -234,13 +255,13 @@ class Map(Proxy, Generic[KeyType, ValueType]):
     async def delete(self, key: KeyType) -> None:
         """Remove the entry of *key* without returning its value (cheaper than remove)."""
         key_data = self._key_data(key)
-        await self._invoke_on_key(_DELETE(self.name, key_data, thread_id()), key_data)
+        await self._invoke_on_key(_DELETE(self.name, key_data, self._thread_id()), key_data)
 
     async def contains_key(self, key: KeyType) -> bool:
         """Whether the map has an entry for *key*."""
         key_data = self._key_data(key)
         response = await self._invoke_on_key(
-            _CONTAINS_KEY(self.name, key_data, thread_id()), key_data, True
+            _CONTAINS_KEY(self.name, key_data, self._thread_id()), key_data, True
         )
         return bool(_bool_response(response))
 
@@ -249,7 +270,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         key_data = self._key_data(key)
         value_data = self._value_data(value)
         response = await self._invoke_on_key(
-            _REPLACE(self.name, key_data, value_data, thread_id()), key_data
+            _REPLACE(self.name, key_data, value_data, self._thread_id()), key_data
         )
         data = _data_response(response)
         try:
@@ -265,7 +286,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         old_data = self._value_data(old_value, "old_value")
         new_data = self._value_data(new_value, "new_value")
         response = await self._invoke_on_key(
-            _REPLACE_IF_SAME(self.name, key_data, old_data, new_data, thread_id()), key_data
+            _REPLACE_IF_SAME(self.name, key_data, old_data, new_data, self._thread_id()), key_data
         )
         return bool(_bool_response(response))
 
@@ -537,7 +558,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         key_data = self._key_data(key)
         processor = self._value_data(entry_processor, "entry_processor")
         response = await self._invoke_on_key(
-            _EXECUTE_ON_KEY(self.name, processor, key_data, thread_id()), key_data
+            _EXECUTE_ON_KEY(self.name, processor, key_data, self._thread_id()), key_data
         )
         data = _data_response(response)
         try:
@@ -589,10 +610,17 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         key_data = self._key_data(key)
         value_data = self._value_data(value)
         if max_idle is None:
-            request = _PUT_TRANSIENT(self.name, key_data, value_data, thread_id(), to_millis(ttl))
+            request = _PUT_TRANSIENT(
+                self.name, key_data, value_data, self._thread_id(), to_millis(ttl)
+            )
         else:
             request = _PUT_TRANSIENT_MAX_IDLE(
-                self.name, key_data, value_data, thread_id(), to_millis(ttl), to_millis(max_idle)
+                self.name,
+                key_data,
+                value_data,
+                self._thread_id(),
+                to_millis(ttl),
+                to_millis(max_idle),
             )
         await self._invoke_on_key(request, key_data)
 
@@ -612,7 +640,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         key_data = self._key_data(key)
         value_data = self._value_data(value)
         response = await self._invocations.invoke(
-            _TRY_PUT(self.name, key_data, value_data, thread_id(), to_millis(timeout)),
+            _TRY_PUT(self.name, key_data, value_data, self._thread_id(), to_millis(timeout)),
             partition_id=self._partitions.get_partition_id(key_data),
             time_limit=self._blocking_limit(timeout),
         )
@@ -622,7 +650,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         """Remove if the entry's lock can be had within *timeout* seconds; True if removed."""
         key_data = self._key_data(key)
         response = await self._invocations.invoke(
-            _TRY_REMOVE(self.name, key_data, thread_id(), to_millis(timeout)),
+            _TRY_REMOVE(self.name, key_data, self._thread_id(), to_millis(timeout)),
             partition_id=self._partitions.get_partition_id(key_data),
             time_limit=self._blocking_limit(timeout),
         )
@@ -633,14 +661,16 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         key_data = self._key_data(key)
         value_data = self._value_data(value)
         response = await self._invoke_on_key(
-            _REMOVE_IF_SAME(self.name, key_data, value_data, thread_id()), key_data
+            _REMOVE_IF_SAME(self.name, key_data, value_data, self._thread_id()), key_data
         )
         return bool(_bool_response(response))
 
     async def evict(self, key: KeyType) -> bool:
         """Evict the entry of *key* from memory (a MapStore keeps it); True if evicted."""
         key_data = self._key_data(key)
-        response = await self._invoke_on_key(_EVICT(self.name, key_data, thread_id()), key_data)
+        response = await self._invoke_on_key(
+            _EVICT(self.name, key_data, self._thread_id()), key_data
+        )
         return bool(_bool_response(response))
 
     async def evict_all(self) -> None:
@@ -665,7 +695,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         """The entry of *key* with its metadata (hits, times, TTL …), or None."""
         key_data = self._key_data(key)
         response = await self._invoke_on_key(
-            _GET_ENTRY_VIEW.encode_request(self.name, key_data, thread_id()), key_data, True
+            _GET_ENTRY_VIEW.encode_request(self.name, key_data, self._thread_id()), key_data, True
         )
         view, max_idle = _GET_ENTRY_VIEW.decode_response(response)
         if view is None:
@@ -718,7 +748,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         client releases it again at once.
         """
         key_data = self._key_data(key)
-        owner = thread_id()
+        owner = self._thread_id()
         reference_id = next(_reference_ids)
         await self._invocations.invoke(
             _LOCK(self.name, key_data, owner, _lease(lease_time), reference_id),
@@ -739,7 +769,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         Cancellation: as :meth:`lock`.
         """
         key_data = self._key_data(key)
-        owner = thread_id()
+        owner = self._thread_id()
         response = await self._invocations.invoke(
             _TRY_LOCK(
                 self.name,
@@ -763,7 +793,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         """
         key_data = self._key_data(key)
         await self._invoke_on_key(
-            _UNLOCK(self.name, key_data, thread_id(), next(_reference_ids)), key_data, True
+            _UNLOCK(self.name, key_data, self._thread_id(), next(_reference_ids)), key_data, True
         )
 
     async def force_unlock(self, key: KeyType) -> None:

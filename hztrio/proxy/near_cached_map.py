@@ -16,7 +16,7 @@ from ..near_cache import NOT_CACHED, NearCache, NearCacheStats, RepairingHandler
 from ..predicate import Predicate
 from ..protocol.codecs import map as codecs
 from ..protocol.frame import ClientMessage
-from .base import EntryEventType, ProxyContext, thread_id
+from .base import EntryEventType, ProxyContext
 from .map import KeyType, Map, ValueType
 
 if TYPE_CHECKING:
@@ -175,7 +175,7 @@ class NearCachedMap(Map[KeyType, ValueType]):
         reservation = cache.try_reserve(key_data, partition_id)
         try:
             response = await self._invoke_on_partition(
-                _GET(self.name, key_data, thread_id()), partition_id, True
+                _GET(self.name, key_data, self._thread_id()), partition_id, True
             )
             value_data = _decode_value(response)
             to_object = self._to_object
