@@ -28,6 +28,7 @@ from ..protocol.types import (
     PagingPredicateHolder,
     SimpleEntryView,
 )
+from ..serialization.data import Data, SplitData
 from .base import EntryEvent, EntryEventType, Proxy, to_millis
 
 KeyType = TypeVar("KeyType")
@@ -169,23 +170,29 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         """
         key_data = self._key_data(key)
         value_data = self._value_data(value)
-        if max_idle is None:
-            request = _PUT(self.name, key_data, value_data, self._thread_id(), to_millis(ttl))
-        else:
-            request = _PUT_MAX_IDLE(
-                self.name,
-                key_data,
-                value_data,
-                self._thread_id(),
-                to_millis(ttl),
-                to_millis(max_idle),
-            )
+        request = self._ttl_request(_PUT, _PUT_MAX_IDLE, key_data, value_data, ttl, max_idle)
         response = await self._invoke_on_key(request, key_data)
         data = _data_response(response)
         try:
             return self._to_object(data)  # type: ignore[no-any-return]
         except SchemaNotFoundError as error:
             return await self._fetch_schema_and_read(error, lambda: self._to_object(data))
+
+    def _ttl_request(
+        self,
+        plain: Callable[..., bytearray],
+        with_max_idle: Callable[..., bytearray],
+        key_data: Data,
+        value_data: Data | SplitData,
+        ttl: float | None,
+        max_idle: float | None,
+    ) -> bytearray:
+        """A put/set-like request: *with_max_idle*'s only when a max idle is given."""
+        if max_idle is None:
+            return plain(self.name, key_data, value_data, self._thread_id(), to_millis(ttl))
+        return with_max_idle(
+            self.name, key_data, value_data, self._thread_id(), to_millis(ttl), to_millis(max_idle)
+        )
 
     async def set(
         self,
@@ -197,17 +204,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         """Like :meth:`put` without returning the previous value (cheaper)."""
         key_data = self._key_data(key)
         value_data = self._value_data(value)
-        if max_idle is None:
-            request = _SET(self.name, key_data, value_data, self._thread_id(), to_millis(ttl))
-        else:
-            request = _SET_MAX_IDLE(
-                self.name,
-                key_data,
-                value_data,
-                self._thread_id(),
-                to_millis(ttl),
-                to_millis(max_idle),
-            )
+        request = self._ttl_request(_SET, _SET_MAX_IDLE, key_data, value_data, ttl, max_idle)
         await self._invoke_on_key(request, key_data)
 
     async def put_if_absent(
@@ -220,19 +217,9 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         """Set *key* to *value* only if it has no value; return the existing value or None."""
         key_data = self._key_data(key)
         value_data = self._value_data(value)
-        if max_idle is None:
-            request = _PUT_IF_ABSENT(
-                self.name, key_data, value_data, self._thread_id(), to_millis(ttl)
-            )
-        else:
-            request = _PUT_IF_ABSENT_MAX_IDLE(
-                self.name,
-                key_data,
-                value_data,
-                self._thread_id(),
-                to_millis(ttl),
-                to_millis(max_idle),
-            )
+        request = self._ttl_request(
+            _PUT_IF_ABSENT, _PUT_IF_ABSENT_MAX_IDLE, key_data, value_data, ttl, max_idle
+        )
         response = await self._invoke_on_key(request, key_data)
         data = _data_response(response)
         try:
@@ -609,19 +596,9 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         """Like :meth:`set`, but a MapStore is not called for the entry."""
         key_data = self._key_data(key)
         value_data = self._value_data(value)
-        if max_idle is None:
-            request = _PUT_TRANSIENT(
-                self.name, key_data, value_data, self._thread_id(), to_millis(ttl)
-            )
-        else:
-            request = _PUT_TRANSIENT_MAX_IDLE(
-                self.name,
-                key_data,
-                value_data,
-                self._thread_id(),
-                to_millis(ttl),
-                to_millis(max_idle),
-            )
+        request = self._ttl_request(
+            _PUT_TRANSIENT, _PUT_TRANSIENT_MAX_IDLE, key_data, value_data, ttl, max_idle
+        )
         await self._invoke_on_key(request, key_data)
 
     async def set_ttl(self, key: KeyType, ttl: float) -> bool:

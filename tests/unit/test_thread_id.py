@@ -34,9 +34,8 @@ async def test_a_task_keeps_its_number_and_others_get_their_own() -> None:
     assert fast() == mine
 
 
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])  # Trio tasks: a WeakKeyDictionary
 async def test_finished_asyncio_tasks_are_forgotten(anyio_backend: str) -> None:
-    if anyio_backend != "asyncio":
-        pytest.skip("Trio tasks are weakly referenced instead")
     fast = thread_id_function(Backend.detect())
     before = len(base._asyncio_task_ids)
 
