@@ -939,7 +939,19 @@ def _named_configs(
     return _frozen(result.items())
 
 
-def _factories(name: str, value: object) -> Mapping[int, Mapping[int, type]]:
+def _ids_factories(name: str, value: object) -> Mapping[int, Mapping[int, type]]:
+    from .serialization.api import IdentifiedDataSerializable  # (a cycle at import time)
+
+    return _factories(name, value, IdentifiedDataSerializable)
+
+
+def _portable_factories(name: str, value: object) -> Mapping[int, Mapping[int, type]]:
+    from .serialization.api import Portable
+
+    return _factories(name, value, Portable)
+
+
+def _factories(name: str, value: object, base: type) -> Mapping[int, Mapping[int, type]]:
     result: dict[int, Mapping[int, type]] = {}
     for factory_id, factory in _mapping(name, value).items():
         if isinstance(factory_id, bool) or not isinstance(factory_id, int):
@@ -949,8 +961,8 @@ def _factories(name: str, value: object) -> Mapping[int, Mapping[int, type]]:
         for class_id, cls in _mapping(where, factory).items():
             if isinstance(class_id, bool) or not isinstance(class_id, int):
                 raise _type_error(f"{where} keys", "int class ids", class_id)
-            if not isinstance(cls, type):
-                raise _type_error(f"{where}[{class_id}]", "a class", cls)
+            if not (isinstance(cls, type) and issubclass(cls, base)):
+                raise _type_error(f"{where}[{class_id}]", f"a subclass of {base.__name__}", cls)
             classes[class_id] = cls
         result[factory_id] = _frozen(classes.items())
     return _frozen(result.items())
@@ -982,9 +994,11 @@ def _compact_serializers(name: str, value: object) -> tuple[Any, ...]:
 
 
 def _class_definitions(name: str, value: object) -> tuple[Any, ...]:
+    from .serialization.portable.classdef import ClassDefinition
+
     definitions = _sequence(name, value)
     for definition in definitions:
-        if not (hasattr(definition, "factory_id") and hasattr(definition, "class_id")):
+        if not isinstance(definition, ClassDefinition):
             raise _type_error(f"{name} entries", "ClassDefinition objects", definition)
     return definitions
 
@@ -1042,8 +1056,8 @@ _CONFIG_OPTIONS: Final[Mapping[str, Callable[[str, Any], Any]]] = MappingProxyTy
             n, v, positive=False, allow_inf=True, no_limit=-1
         ),
         "portable_version": lambda n, v: _int(n, v, 0),
-        "data_serializable_factories": _factories,
-        "portable_factories": _factories,
+        "data_serializable_factories": _ids_factories,
+        "portable_factories": _portable_factories,
         "compact_serializers": _compact_serializers,
         "class_definitions": _class_definitions,
         "check_class_definition_errors": _bool,

@@ -29,6 +29,7 @@ from hztrio.config import (
     TopicOverloadPolicy,
     parse_member_address,
 )
+from hztrio.serialization.api import IdentifiedDataSerializable
 
 official: Any = _official  # the official client is only partly typed
 
@@ -716,18 +717,42 @@ def test_unsupported_value_is_still_type_checked() -> None:
 
 def test_config_is_immutable(all_supported: None) -> None:
     members = ["a:1"]
-    factories: dict[int, dict[int, type]] = {1: {2: int}}
+    factories: dict[int, dict[int, type]] = {1: {2: _Ids}}
     c = Config(cluster_members=members, data_serializable_factories=factories)
     members.append("b:2")
-    factories[1][3] = str
+    factories[1][3] = _OtherIds
     assert c.cluster_members == ("a:1",)
-    assert dict(c.data_serializable_factories[1]) == {2: int}
+    assert dict(c.data_serializable_factories[1]) == {2: _Ids}
     with pytest.raises(dataclasses.FrozenInstanceError):
         c.cluster_name = "other"  # type: ignore[misc]
     with pytest.raises(TypeError):
         c.data_serializable_factories[5] = {}  # type: ignore[index]
     with pytest.raises(TypeError):
-        c.data_serializable_factories[1][9] = int  # type: ignore[index]
+        c.data_serializable_factories[1][9] = _Ids  # type: ignore[index]
+
+
+class _Ids(IdentifiedDataSerializable):
+    pass
+
+
+class _OtherIds(IdentifiedDataSerializable):
+    pass
+
+
+def test_factories_take_only_classes_of_their_kind() -> None:
+    class Plain:
+        pass
+
+    with pytest.raises(
+        TypeError, match=r"data_serializable_factories\[1\]\[2\] must be a subclass"
+    ):
+        Config.from_kwargs(data_serializable_factories={1: {2: Plain}})
+    with pytest.raises(
+        TypeError, match=r"portable_factories\[1\]\[2\] must be a subclass of Portable"
+    ):
+        Config.from_kwargs(portable_factories={1: {2: _Ids}})
+    with pytest.raises(TypeError, match="class_definitions entries must be ClassDefinition"):
+        Config.from_kwargs(class_definitions=[Plain()])
 
 
 def test_repr_shows_changed_options() -> None:
