@@ -50,6 +50,7 @@ __all__ = [
     "IntType",
     "MemberAddress",
     "NearCacheConfig",
+    "QueryConstants",
     "ReconnectMode",
     "ReliableTopicConfig",
     "SSLProtocol",
@@ -150,6 +151,15 @@ class IndexType(_NamedIntEnum):
     SORTED = 0
     HASH = 1
     BITMAP = 2
+
+
+class QueryConstants:
+    """Attribute names with a meaning of their own in predicates, projections and indexes."""
+
+    KEY_ATTRIBUTE_NAME: Final = "__key"
+    """The entry's key (``sql("__key > 5")``, a bitmap index's default unique key)."""
+    THIS_ATTRIBUTE_NAME: Final = "this"
+    """The entry's value itself (``greater("this", 5)``)."""
 
 
 # --------------------------------------------------------------------------------------------

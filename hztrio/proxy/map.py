@@ -7,13 +7,13 @@ import math
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 import anyio
 
 from .._concurrency import gather
 from ..aggregator import Aggregator
-from ..config import IndexType, UniqueKeyTransformation
+from ..config import IndexType, QueryConstants, UniqueKeyTransformation
 from ..errors import SchemaNotFoundError
 from ..listener import DEFAULT_BUFFER_SIZE, EventDispatcher, EventSubscription, ListenerRegistration
 from ..predicate import IterationType, PagingPredicate, Predicate
@@ -125,6 +125,19 @@ ALL_ENTRY_EVENTS = (
 _reference_ids = itertools.count(1)
 
 EntryEventCallable = Callable[[EntryEvent], Any]
+
+
+_MAX_INDEX_ATTRIBUTES: Final = 255
+
+
+def _index_attribute(attribute: object) -> str:
+    """An index attribute as the member expects it: stripped, without a leading "this."."""
+    if not isinstance(attribute, str) or not attribute.strip():
+        raise ValueError(f"index attributes must be non-empty str, got {attribute!r}")
+    attribute = attribute.strip()
+    if attribute.endswith("."):
+        raise ValueError(f"an index attribute can't end with a dot: {attribute!r}")
+    return attribute.removeprefix("this.")
 
 
 class Map(Proxy, Generic[KeyType, ValueType]):
@@ -512,29 +525,30 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         """
         if not attributes or isinstance(attributes, str):
             raise ValueError(f"attributes must be a non-empty list of names, got {attributes!r}")
-        attributes = list(attributes)
-        for attribute in attributes:
-            if not isinstance(attribute, str) or not attribute:
-                raise ValueError(f"index attributes must be non-empty str, got {attribute!r}")
-            if attribute.startswith("this."):
-                raise ValueError(f"write {attribute[5:]!r} instead of {attribute!r}")
-        if len(set(attributes)) != len(attributes):
-            raise ValueError(f"duplicate index attributes: {attributes!r}")
+        if len(attributes) > _MAX_INDEX_ATTRIBUTES:
+            raise ValueError(f"an index takes at most {_MAX_INDEX_ATTRIBUTES} attributes")
+        # normalized as the official clients do, so that the same index gets the same name
+        normalized = [_index_attribute(attribute) for attribute in attributes]
+        if len(set(normalized)) != len(normalized):
+            raise ValueError(f"duplicate index attributes: {list(attributes)!r}")
         kind = IndexType(index_type)  # type: ignore[arg-type]  # names are accepted too
         options = None
         if kind == IndexType.BITMAP:
-            if len(attributes) != 1:
+            if len(normalized) != 1:
                 raise ValueError("a bitmap index takes exactly one attribute")
             given = dict(bitmap_index_options or {})
             unknown = set(given) - {"unique_key", "unique_key_transformation"}
             if unknown:
                 raise TypeError(f"unknown bitmap_index_options: {sorted(unknown)}")
             options = BitmapIndexOptions(
-                str(given.get("unique_key", "__key")),
+                _index_attribute(given.get("unique_key", QueryConstants.KEY_ATTRIBUTE_NAME)),
                 int(UniqueKeyTransformation(given.get("unique_key_transformation", 0))),
             )
         elif bitmap_index_options is not None:
             raise ValueError("bitmap_index_options only go with index_type=BITMAP")
+        if name is None or not name.strip():
+            name = "_".join([self.name, kind.name.lower(), *normalized])
+        attributes = normalized
         await self._invoke(_ADD_INDEX(self.name, IndexConfig(name, int(kind), attributes, options)))
 
     # -- entry processors -----------------------------------------------------------------

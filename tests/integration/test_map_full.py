@@ -286,6 +286,27 @@ async def test_indexes(client: HazelcastClient) -> None:
         await people.add_index([])
 
 
+async def test_index_attributes_are_normalized(client: HazelcastClient) -> None:
+    # as in the official clients: " this.age " is "age", so both name the same attribute
+    from hztrio.config import IndexType, QueryConstants
+
+    people = await client.get_map(unique("normalized"))
+    with pytest.raises(ValueError, match="duplicate"):
+        await people.add_index(["age", " this.age "])
+    with pytest.raises(ValueError, match="dot"):
+        await people.add_index(["address."])
+    with pytest.raises(ValueError, match="at most 255"):
+        await people.add_index([f"a{i}" for i in range(256)])
+    with pytest.raises(ValueError, match="exactly one"):
+        await people.add_index(["a", "b"], IndexType.BITMAP)
+    await people.add_index(["this.age"], IndexType.SORTED)
+    await people.add_index(
+        ["city"], "BITMAP", bitmap_index_options={"unique_key": QueryConstants.KEY_ATTRIBUTE_NAME}
+    )
+    await people.put_all({i: HazelcastJsonValue({"age": i, "city": "c"}) for i in range(10)})
+    assert sorted(await people.key_set(less("age", 3))) == [0, 1, 2]
+
+
 # -- entry processors ---------------------------------------------------------------------------
 
 
