@@ -30,7 +30,7 @@ from .listener import (
 from .near_cache import NearCacheManager
 from .net.heartbeat import run_heartbeat
 from .net.manager import ConnectionManager
-from .partition import PartitionService
+from .partition import PartitionService, PartitionTable
 from .protocol.codecs import client as client_codecs
 from .protocol.frame import ClientMessage
 from .protocol.types import DistributedObjectInfo
@@ -88,7 +88,9 @@ class HazelcastClient:
         self._serialization = SerializationService.from_config(config)
         self._invocations = InvocationService(config)
         self.cluster_service = ClusterService()
-        self.partition_service = PartitionService()
+        self._partitions = PartitionTable()
+        #: the partition count, owners and the partition of a key (official client API)
+        self.partition_service = PartitionService(self._partitions, self._serialization)
         self._connections = ConnectionManager(
             config,
             self._uuid,
@@ -96,10 +98,10 @@ class HazelcastClient:
             self.lifecycle_service,
             self._invocations,
             self.cluster_service,
-            self.partition_service,
+            self._partitions,
             self._cluster_lost,
         )
-        self._invocations.bind(self._connections, self.partition_service)
+        self._invocations.bind(self._connections, self._partitions)
         self._listeners = ListenerService(
             self._invocations, self._connections, config.smart_routing
         )
@@ -118,7 +120,7 @@ class HazelcastClient:
         self._connections.add_new_cluster_observer(self._schemas.on_new_cluster)
         self._proxy_context = ProxyContext(
             self._invocations,
-            self.partition_service,
+            self._partitions,
             self._serialization,
             self._proxy_destroyed,
             self._schemas,
@@ -259,7 +261,7 @@ class HazelcastClient:
         if manager is None:
             manager = NearCacheManager(
                 self._invocations,
-                self.partition_service,
+                self._partitions,
                 self.cluster_service,
                 self._serialization.to_data,
                 self._uuid,

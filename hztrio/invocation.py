@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .net.connection import Connection
     from .net.manager import ConnectionManager
-    from .partition import PartitionService
+    from .partition import PartitionTable
 
 _logger = logging.getLogger("hztrio.invocation")
 
@@ -174,7 +174,7 @@ class InvocationService:
         shortest = min(self._timeout, self._backup_timeout)
         self._tick = 0.1 if math.isinf(shortest) else min(0.1, max(0.005, shortest / 50))
         self._connections: ConnectionManager | None = None
-        self._partitions: PartitionService | None = None
+        self._partitions: PartitionTable | None = None
         #: listener registrations: correlation id of the registration → event handler
         self.event_handlers: dict[int, EventHandler] = {}
         #: responses that arrived for no pending invocation (cancelled or timed out calls)
@@ -187,7 +187,7 @@ class InvocationService:
         #: test hook: called with (request, partition id, connection) for every send
         self.trace: Callable[[bytearray, int, Connection], None] | None = None
 
-    def bind(self, connections: ConnectionManager, partitions: PartitionService) -> None:
+    def bind(self, connections: ConnectionManager, partitions: PartitionTable) -> None:
         self._connections = connections
         self._partitions = partitions
 

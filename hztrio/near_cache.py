@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from .cluster import ClusterService
     from .invocation import InvocationService
     from .net.connection import Connection
-    from .partition import PartitionService
+    from .partition import PartitionTable
 
 __all__ = [
     "NOT_CACHED",
@@ -508,7 +508,7 @@ class RepairingHandler:
         self,
         name: str,
         cache: NearCache,
-        partitions: PartitionService,
+        partitions: PartitionTable,
         name_data: Data,
         local_uuid: uuid.UUID,
         *,
@@ -704,7 +704,7 @@ class NearCacheManager:
     def __init__(
         self,
         invocations: InvocationService,
-        partitions: PartitionService,
+        partitions: PartitionTable,
         cluster: ClusterService,
         to_data: Callable[[Any], Data | None],
         client_uuid: uuid.UUID,

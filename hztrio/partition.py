@@ -6,18 +6,20 @@ import logging
 import uuid
 from typing import TYPE_CHECKING
 
-from .errors import ClientNotAllowedInClusterError
+from .errors import ClientNotAllowedInClusterError, ClientOfflineError
 from .serialization.hash import hash_to_index
 
 if TYPE_CHECKING:
     from .net.connection import Connection
     from .serialization.data import Data
+    from .serialization.service import SerializationService
 
 _logger = logging.getLogger("hztrio.partition")
 
 
-class PartitionService:
-    """Keeps the partition table the cluster view listener reports.
+class PartitionTable:
+    """Keeps the partition table the cluster view listener reports (internal: keys come in
+    serialized; :class:`PartitionService` is what users see).
 
     All methods are synchronous: the table changes between checkpoints only.
     """
@@ -97,3 +99,41 @@ class PartitionService:
         self._version = -1
         self._source = None
         self.initialized = False
+
+
+class PartitionService:
+    """``client.partition_service``: the partition count, the owner of a partition and the
+    partition of a key, as the cluster last reported them (all synchronous)."""
+
+    __slots__ = ("_serialization", "_table")
+
+    def __init__(self, table: PartitionTable, serialization: SerializationService) -> None:
+        self._table = table
+        self._serialization = serialization
+
+    def get_partition_count(self) -> int:
+        """The number of partitions of the cluster; 0 until the client first connects."""
+        return self._table.partition_count
+
+    def get_partition_owner(self, partition_id: int) -> uuid.UUID | None:
+        """The UUID of the member owning *partition_id*, or None if that is not known (yet)."""
+        return self._table.owner(partition_id)
+
+    def get_partition_id(self, key: object) -> int:
+        """The partition that *key* belongs to (the key is serialized as map calls do).
+
+        Raises :class:`~hztrio.errors.ClientOfflineError` before the client first connected
+        (the count is not known then), and the serialization error for a key that cannot be
+        serialized.
+        """
+        if key is None:
+            raise TypeError("key can't be None")
+        data = self._serialization.to_data(key)
+        assert data is not None
+        partition_id = self._table.get_partition_id(data)
+        if partition_id < 0:
+            raise ClientOfflineError("The partition count is not known before the client connects")
+        return partition_id
+
+    def __repr__(self) -> str:
+        return f"PartitionService(partition_count={self._table.partition_count})"

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from ..config import Config
     from ..invocation import InvocationService
     from ..lifecycle import LifecycleService
-    from ..partition import PartitionService
+    from ..partition import PartitionTable
     from ..protocol.frame import ClientMessage
 
 _logger = logging.getLogger("hztrio.connection")
@@ -123,7 +123,7 @@ class ConnectionManager:
         lifecycle: LifecycleService,
         invocations: InvocationService,
         cluster: ClusterService,
-        partitions: PartitionService,
+        partitions: PartitionTable,
         on_cluster_lost: Callable[[BaseException | None], None],
     ) -> None:
         self._config = config

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ..cluster import ClusterService
     from ..invocation import InvocationService
     from ..listener import ListenerService
-    from ..partition import PartitionService
+    from ..partition import PartitionTable
     from ..protocol.frame import ClientMessage
     from ..serialization import Data, SerializationService
 
@@ -139,7 +139,7 @@ class ProxyContext:
     def __init__(
         self,
         invocations: InvocationService,
-        partitions: PartitionService,
+        partitions: PartitionTable,
         serialization: SerializationService,
         on_destroy: Callable[[Proxy], None],
         schemas: SchemaReplicator | None = None,

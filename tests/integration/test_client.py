@@ -119,6 +119,32 @@ async def test_destroy_and_distributed_objects(client: HazelcastClient) -> None:
     assert await again.size() == 0
 
 
+async def test_partition_service(client: HazelcastClient) -> None:
+    from hazelcast.config import Config as OfficialConfig
+    from hazelcast.hash import hash_to_index
+    from hazelcast.serialization.service import SerializationServiceV1
+
+    from hztrio.errors import ClientOfflineError
+
+    partitions = client.partition_service
+    count = partitions.get_partition_count()
+    assert count == 271  # the member's default
+    official = SerializationServiceV1(OfficialConfig())
+    members = {member.uuid for member in client.cluster_service.get_members()}
+    for key in ["key", "personnel", 42, -7, 3.5, "é"]:
+        # the same partition as the official client computes for the same key
+        expected = hash_to_index(official.to_data(key).get_partition_hash(), count)
+        assert partitions.get_partition_id(key) == expected
+        assert partitions.get_partition_owner(expected) in members
+    assert partitions.get_partition_owner(count) is None
+    with pytest.raises(TypeError, match="None"):
+        partitions.get_partition_id(None)
+    offline = HazelcastClient()  # never entered: no partition count yet
+    assert offline.partition_service.get_partition_count() == 0
+    with pytest.raises(ClientOfflineError):
+        offline.partition_service.get_partition_id("key")
+
+
 async def test_bad_keys_raise_clear_errors(client: HazelcastClient) -> None:
     from hztrio.errors import HazelcastSerializationError
 

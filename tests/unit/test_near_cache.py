@@ -19,7 +19,7 @@ from hztrio.near_cache import (
     NearCacheManager,
     RepairingHandler,
 )
-from hztrio.partition import PartitionService
+from hztrio.partition import PartitionTable
 from hztrio.protocol.codecs import map as map_codecs
 from hztrio.protocol.frame import parse_message
 from hztrio.protocol.types import Address, MemberInfo, MemberVersion
@@ -49,8 +49,8 @@ def serialization() -> SerializationService:
 
 
 @pytest.fixture
-def partitions() -> PartitionService:
-    service = PartitionService()
+def partitions() -> PartitionTable:
+    service = PartitionTable()
     service.check_partition_count(PARTITIONS)
     return service
 
@@ -349,7 +349,7 @@ def test_reservations_are_not_evicted(clock: Clock) -> None:
 
 def make_handler(
     clock: Clock,
-    partitions: PartitionService,
+    partitions: PartitionTable,
     serialization: SerializationService,
     **options: Any,
 ) -> tuple[NearCache, RepairingHandler]:
@@ -368,7 +368,7 @@ def key_data(serialization: SerializationService, n: int) -> bytes:
 
 
 def test_records_are_stale_without_metadata(
-    clock: Clock, partitions: PartitionService, serialization: SerializationService
+    clock: Clock, partitions: PartitionTable, serialization: SerializationService
 ) -> None:
     cache, _ = make_handler(clock, partitions, serialization)
     k = key_data(serialization, 1)
@@ -378,7 +378,7 @@ def test_records_are_stale_without_metadata(
 
 
 def test_single_invalidations_and_sequence_gaps(
-    clock: Clock, partitions: PartitionService, serialization: SerializationService
+    clock: Clock, partitions: PartitionTable, serialization: SerializationService
 ) -> None:
     cache, handler = make_handler(clock, partitions, serialization)
     k = key_data(serialization, 1)
@@ -400,7 +400,7 @@ def test_single_invalidations_and_sequence_gaps(
 
 
 def test_own_invalidations_are_skipped_unless_a_write_is_in_doubt(
-    clock: Clock, partitions: PartitionService, serialization: SerializationService
+    clock: Clock, partitions: PartitionTable, serialization: SerializationService
 ) -> None:
     cache, handler = make_handler(clock, partitions, serialization)
     k = key_data(serialization, 1)
@@ -421,7 +421,7 @@ def test_own_invalidations_are_skipped_unless_a_write_is_in_doubt(
 
 
 def test_batch_invalidations(
-    clock: Clock, partitions: PartitionService, serialization: SerializationService
+    clock: Clock, partitions: PartitionTable, serialization: SerializationService
 ) -> None:
     cache, handler = make_handler(clock, partitions, serialization)
     keys = [key_data(serialization, n) for n in range(10)]
@@ -437,7 +437,7 @@ def test_batch_invalidations(
 
 
 def test_map_wide_invalidation_clears(
-    clock: Clock, partitions: PartitionService, serialization: SerializationService
+    clock: Clock, partitions: PartitionTable, serialization: SerializationService
 ) -> None:
     cache, handler = make_handler(clock, partitions, serialization)
     put(cache, key_data(serialization, 1))
@@ -449,7 +449,7 @@ def test_map_wide_invalidation_clears(
 
 
 def test_partition_uuid_change_makes_records_stale(
-    clock: Clock, partitions: PartitionService, serialization: SerializationService
+    clock: Clock, partitions: PartitionTable, serialization: SerializationService
 ) -> None:
     cache, handler = make_handler(clock, partitions, serialization)
     k1, k2 = key_data(serialization, 1), key_data(serialization, 2)
@@ -469,7 +469,7 @@ def test_partition_uuid_change_makes_records_stale(
 
 
 def test_missed_invalidations_beyond_the_tolerance_make_records_stale(
-    clock: Clock, partitions: PartitionService, serialization: SerializationService
+    clock: Clock, partitions: PartitionTable, serialization: SerializationService
 ) -> None:
     cache, handler = make_handler(clock, partitions, serialization, max_tolerated_miss_count=3)
     k1, k2 = key_data(serialization, 1), key_data(serialization, 2)
@@ -495,7 +495,7 @@ def test_missed_invalidations_beyond_the_tolerance_make_records_stale(
 
 
 def test_a_record_keeps_the_metadata_of_its_reservation(
-    clock: Clock, partitions: PartitionService, serialization: SerializationService
+    clock: Clock, partitions: PartitionTable, serialization: SerializationService
 ) -> None:
     cache, handler = make_handler(clock, partitions, serialization, max_tolerated_miss_count=0)
     k = key_data(serialization, 1)
@@ -560,7 +560,7 @@ def member(n: int) -> MemberInfo:
 
 @pytest.mark.anyio
 async def test_anti_entropy_against_two_members(
-    clock: Clock, partitions: PartitionService, serialization: SerializationService
+    clock: Clock, partitions: PartitionTable, serialization: SerializationService
 ) -> None:
     m1, m2 = member(1), member(2)
     invocations = FakeInvocations()
@@ -608,7 +608,7 @@ async def test_anti_entropy_against_two_members(
 
 @pytest.mark.anyio
 async def test_incomplete_first_metadata_is_fetched_at_the_next_run(
-    clock: Clock, partitions: PartitionService, serialization: SerializationService
+    clock: Clock, partitions: PartitionTable, serialization: SerializationService
 ) -> None:
     invocations = FakeInvocations()  # no member answers
     manager = NearCacheManager(
