@@ -161,6 +161,8 @@ class HazelcastClient:
                 await task_group.__aexit__(type(exc), exc, exc.__traceback__)
             except BaseExceptionGroup as group:
                 _raise_from_group(group, exc)
+            finally:
+                await self.lifecycle_service.finish()
             raise
         _logger.info("Client started: %s", self.name)
         return self
@@ -171,7 +173,8 @@ class HazelcastClient:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        """Shut the client down (see :meth:`shutdown`) and wait for its tasks to end.
+        """Shut the client down (see :meth:`shutdown`) and wait for its tasks to end, then
+        for the async lifecycle listeners' last calls (shielded, at most 5 s).
 
         If the body raised, that exception propagates unchanged; errors of the client's own
         tasks are attached to it as context rather than replacing it.
@@ -183,6 +186,8 @@ class HazelcastClient:
             await task_group.__aexit__(exc_type, exc, tb)
         except BaseExceptionGroup as group:
             _raise_from_group(group, exc)
+        finally:
+            await self.lifecycle_service.finish()
 
     async def _run_services(
         self, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED
@@ -191,6 +196,7 @@ class HazelcastClient:
             self._services_scope = scope
             async with anyio.create_task_group() as tg:
                 self._services_tg = tg
+                tg.start_soon(self.lifecycle_service.run_async_listeners)
                 self.cluster_service.start(self._spawn)
                 self._listeners.start(self._spawn)
                 self.lifecycle_service.fire(LifecycleState.STARTED)

@@ -25,6 +25,7 @@ skipped.
 from __future__ import annotations
 
 import contextlib
+import keyword
 import struct
 import uuid as _uuid
 from collections import namedtuple
@@ -869,7 +870,9 @@ def add_flags(buf: bytearray, flags: int) -> None:
 def _result_type(codec: str, part: str, params: Sequence[P]) -> type | None:
     if len(params) < 2:
         return None
-    return namedtuple(f"{codec}_{part}".replace(".", "_"), [p.name for p in params])
+    # a protocol name that is a Python keyword ("from") gets a trailing underscore
+    fields = [p.name + "_" if keyword.iskeyword(p.name) else p.name for p in params]
+    return namedtuple(f"{codec}_{part}".replace(".", "_"), fields)
 
 
 class Codec:

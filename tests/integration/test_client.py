@@ -176,6 +176,55 @@ async def test_lifecycle_states(client_factory: Callable[..., HazelcastClient]) 
     assert not client.lifecycle_service.is_running()
 
 
+async def test_async_lifecycle_listeners_and_events(
+    client_factory: Callable[..., HazelcastClient],
+) -> None:
+    seen: list[tuple[str, LifecycleState]] = []
+    plain: list[LifecycleState] = []
+    connected = anyio.Event()
+
+    async def slow(state: LifecycleState) -> None:
+        await anyio.sleep(0.01)  # a real await: the calls still come in order
+        seen.append(("slow", state))
+        if state == LifecycleState.CONNECTED:
+            connected.set()
+
+    async def failing(state: LifecycleState) -> None:
+        raise RuntimeError(f"listener failure at {state}")
+
+    client = client_factory(lifecycle_listeners=[slow, failing])
+    streamed: list[LifecycleState] = []
+    with anyio.fail_after(30):
+        async with client:
+            registration = client.lifecycle_service.add_listener(plain.append)
+            assert isinstance(registration, str)
+            await connected.wait()  # awaited in the client's own task while it runs
+            async with anyio.create_task_group() as tg:
+                started = anyio.Event()
+
+                async def consume() -> None:
+                    async with client.lifecycle_service.lifecycle_events() as states:
+                        started.set()
+                        async for state in states:
+                            streamed.append(state)
+
+                tg.start_soon(consume)
+                await started.wait()
+                await client.shutdown()  # the iteration ends after SHUTDOWN
+            assert streamed == [LifecycleState.SHUTTING_DOWN, LifecycleState.SHUTDOWN]
+        # leaving the block awaited the last calls
+    assert [state for who, state in seen if who == "slow"] == [
+        LifecycleState.STARTING,
+        LifecycleState.STARTED,
+        LifecycleState.CONNECTED,
+        LifecycleState.SHUTTING_DOWN,
+        LifecycleState.SHUTDOWN,
+    ]
+    assert plain == [LifecycleState.SHUTTING_DOWN, LifecycleState.SHUTDOWN]
+    async with client.lifecycle_service.lifecycle_events() as states:
+        assert [state async for state in states] == []  # after SHUTDOWN: ends at once
+
+
 async def test_calls_after_shutdown_fail(client_factory: Callable[..., HazelcastClient]) -> None:
     async with client_factory() as client:
         m = await client.get_map(unique("shut"))

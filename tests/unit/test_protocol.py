@@ -488,3 +488,27 @@ def test_value_lists_decode_as_slices_and_reject_malformed_ones() -> None:
     struct.pack_into("<H", raw, len(raw) - 2, IS_FINAL)  # END flag removed from the last frame
     with pytest.raises(ProtocolViolation):
         no_end.decode_request(parse_message(raw))
+
+
+def test_every_generated_codec_module_imports_and_compiles() -> None:
+    # A module no proxy uses yet must not break once one does: import every module and
+    # build every codec's functions (List.sub has a parameter named "from", a keyword).
+    import importlib
+    import pkgutil
+
+    import hztrio.protocol.codecs as package
+
+    compiled = 0
+    for module_info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{module_info.name}")
+        for value in vars(module).values():
+            if isinstance(value, Codec):
+                assert callable(value.encode_request)
+                assert callable(value.decode_response)
+                for event in value.events:
+                    assert callable(value.event_decoder(event.name))
+                compiled += 1
+    assert compiled > 250
+    from hztrio.protocol.codecs.list import LIST_SUB
+
+    assert LIST_SUB.RequestParams._fields == ("name", "from_", "to")
