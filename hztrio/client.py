@@ -69,6 +69,7 @@ class HazelcastClient:
     The keyword arguments are the options of the official Hazelcast Python client, with the
     same names, meanings and defaults (see :class:`hztrio.config.Config`); they are
     validated here, so a wrong name or value raises ``TypeError``/``ValueError`` at once.
+    A :class:`~hztrio.config.Config` built beforehand may be given instead, as *config*.
 
     Entering the block connects to the cluster and returns once the client has a
     connection, the member list and the partition table (at once with ``async_start``). It
@@ -77,10 +78,20 @@ class HazelcastClient:
     no task or socket behind; the body's exception propagates as itself.
     """
 
-    def __init__(self, **options: Any) -> None:
-        config = Config.from_kwargs(**options)
+    def __init__(self, config: Config | None = None, **options: Any) -> None:
+        if config is None:
+            config = Config.from_kwargs(**options)
+            explicit_level = "logging_level" in options
+        elif not isinstance(config, Config):
+            raise TypeError(f"config must be a hztrio.config.Config, got {config!r}")
+        elif options:
+            raise TypeError(
+                f"give either config or keyword options, not both (got {sorted(options)})"
+            )
+        else:
+            explicit_level = config.logging_level != logging.INFO
         self.config = config
-        _apply_logging_options(config, explicit_level="logging_level" in options)
+        _apply_logging_options(config, explicit_level=explicit_level)
         self._id = next(_client_ids)
         self.name = config.client_name or f"hz.client_{self._id}"
         self._uuid = uuid.uuid4()

@@ -225,6 +225,24 @@ async def test_async_lifecycle_listeners_and_events(
         assert [state async for state in states] == []  # after SHUTDOWN: ends at once
 
 
+async def test_client_from_a_config_object(hazelcast_member: Cluster) -> None:
+    from hztrio.config import Config
+
+    config = Config.from_kwargs(**client_options(hazelcast_member), client_name="from-config")
+    with anyio.fail_after(30):
+        async with HazelcastClient(config) as client:
+            assert client.config is config and client.name == "from-config"
+            m = await client.get_map(unique("configured"))
+            await m.put("k", "v")
+            assert await m.get("k") == "v"
+        async with HazelcastClient(config=config) as client:
+            assert await (await client.get_map(unique("configured"))).size() == 0
+    with pytest.raises(TypeError, match="not both"):
+        HazelcastClient(config, cluster_name="other")
+    with pytest.raises(TypeError, match="config must be"):
+        HazelcastClient({"cluster_name": "dev"})  # type: ignore[arg-type]
+
+
 async def test_calls_after_shutdown_fail(client_factory: Callable[..., HazelcastClient]) -> None:
     async with client_factory() as client:
         m = await client.get_map(unique("shut"))
