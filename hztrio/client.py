@@ -467,7 +467,10 @@ def _apply_logging_options(config: Config, *, explicit_level: bool) -> None:
     """``logging_config`` (a dictConfig dict) wins; else an explicit ``logging_level`` is set
     on the ``hztrio`` logger. Without either, logging is left as the application set it up."""
     if config.logging_config is not None:
-        logging.config.dictConfig(dict(config.logging_config))
+        try:
+            logging.config.dictConfig(dict(config.logging_config))
+        except (ValueError, TypeError, AttributeError, ImportError) as exc:
+            raise ValueError(f"logging_config is not a valid logging configuration: {exc}") from exc
     elif explicit_level:
         logging.getLogger("hztrio").setLevel(config.logging_level)
 

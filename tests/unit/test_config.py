@@ -769,3 +769,13 @@ def test_public_classes_have_docstrings() -> None:
         obj = getattr(config_module, name)
         if isinstance(obj, type):
             assert obj.__doc__, name
+
+
+@pytest.mark.parametrize(
+    "logging_config", [{}, {"version": 2}, {"version": 1, "handlers": {"h": {"class": "no.Such"}}}]
+)
+def test_a_bad_logging_config_is_a_value_error_naming_it(logging_config: dict[str, Any]) -> None:
+    from hztrio import HazelcastClient
+
+    with pytest.raises(ValueError, match="logging_config is not a valid logging configuration"):
+        HazelcastClient(logging_config=logging_config)
