@@ -20,12 +20,13 @@ Errors: anything that cannot be serialized or deserialized raises
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
 import functools
 import struct
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
 from ..config import IntType
@@ -574,17 +575,19 @@ class SerializationService:
         self._ids_serializer = IdentifiedDataSerializableSerializer(data_serializable_factories)
         self.portable_context = PortableContext(portable_version)
         """The Portable class definitions this service knows."""
-        self.portable_context.register_all(
-            list(class_definitions), bool(check_class_definition_errors)
-        )
+        with _naming_option("class_definitions"):
+            self.portable_context.register_all(
+                list(class_definitions), bool(check_class_definition_errors)
+            )
         self._portable_serializer = PortableSerializer(
             self, self.portable_context, portable_factories or {}
         )
         self.compact_schemas = SchemaRegistry()
         """The Compact schemas this service knows, and those the cluster may not know yet."""
-        self._compact_serializer = CompactStreamSerializer(
-            compact_serializers, self.compact_schemas
-        )
+        with _naming_option("compact_serializers"):
+            self._compact_serializer = CompactStreamSerializer(
+                compact_serializers, self.compact_schemas
+            )
         self._compact_classes = self._compact_serializer.classes
         overriding = sorted(
             c.__qualname__ for c in self._compact_classes if c in self._builtin_types
@@ -627,12 +630,14 @@ class SerializationService:
         for serializer in self._by_id.values():
             self._add_decoder(serializer)
 
-        for py_type, custom in (custom_serializers or {}).items():
-            self.register_serializer(_instance(custom, "custom_serializers"), py_type)
+        with _naming_option("custom_serializers"):
+            for py_type, custom in (custom_serializers or {}).items():
+                self.register_serializer(_instance(custom, "custom_serializers"), py_type)
         self._global: StreamSerializer[Any] | None = None
         if global_serializer is not None:
-            self._global = _instance(global_serializer, "global_serializer")
-            self.register_serializer(self._global)
+            with _naming_option("global_serializer"):
+                self._global = _instance(global_serializer, "global_serializer")
+                self.register_serializer(self._global)
 
     @classmethod
     def from_config(cls, config: Any) -> SerializationService:
@@ -1023,3 +1028,19 @@ _FAST_DECODED: Final = frozenset(
     }
 )
 """The type ids ``_fast_decoders`` reads without a stream."""
+
+
+@contextlib.contextmanager
+def _naming_option(name: str) -> Iterator[None]:
+    """Configuration errors found while building the service name the option at fault (as
+    a TypeError or ValueError, like every other configuration error)."""
+    try:
+        yield
+    except TypeError as exc:
+        if str(exc).startswith(name):
+            raise
+        raise TypeError(f"{name}: {exc}") from exc
+    except (ValueError, HazelcastSerializationError) as exc:
+        if isinstance(exc, ValueError) and str(exc).startswith(name):
+            raise
+        raise ValueError(f"{name}: {exc}") from exc

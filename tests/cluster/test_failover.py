@@ -84,7 +84,14 @@ async def test_no_acknowledged_write_is_lost_when_a_member_dies(
         written: list[str] = []
         failures: list[BaseException] = []
         timeline: list[float] = []
-        async with HazelcastClient(**client_options(cluster, smart_routing=smart)) as client:
+        # A write whose backup ack never comes (its primary died before the backup left)
+        # returns after operation_backup_timeout and may be lost; Hazelcast calls that
+        # indeterminate. Here such writes raise instead, so every acknowledged one must have
+        # a backup.
+        options = client_options(
+            cluster, smart_routing=smart, fail_on_indeterminate_operation_state=True
+        )
+        async with HazelcastClient(**options) as client:
             connections = 3 if smart else 1
             await wait_until(lambda: len(client._connections.active) == connections, within=30)
             m = await client.get_map(unique("durability"))

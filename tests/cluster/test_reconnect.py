@@ -213,7 +213,7 @@ async def test_addresses_without_port_try_5701_to_5703_shuffled() -> None:
     from hztrio.cluster import ClusterService
     from hztrio.invocation import InvocationService
     from hztrio.lifecycle import LifecycleService
-    from hztrio.partition import PartitionService
+    from hztrio.partition import PartitionTable
 
     config = Config.from_kwargs(cluster_members=["10.0.0.1", "10.0.0.2:6000"])
     manager = ConnectionManager(
@@ -223,7 +223,7 @@ async def test_addresses_without_port_try_5701_to_5703_shuffled() -> None:
         LifecycleService(),
         InvocationService(config),
         ClusterService(),
-        PartitionService(),
+        PartitionTable(),
         lambda _e: None,
     )
     orders = set()

@@ -779,3 +779,36 @@ def test_a_bad_logging_config_is_a_value_error_naming_it(logging_config: dict[st
 
     with pytest.raises(ValueError, match="logging_config is not a valid logging configuration"):
         HazelcastClient(logging_config=logging_config)
+
+
+def test_serializer_options_errors_name_the_option() -> None:
+    from hztrio import HazelcastClient
+    from hztrio.serialization.api import CompactSerializer, StreamSerializer
+
+    class NoClass(CompactSerializer[Any]):
+        def read(self, reader: Any) -> Any:
+            return None
+
+        def write(self, writer: Any, obj: Any) -> None:
+            pass
+
+        def get_class(self) -> Any:
+            return 5
+
+        def get_type_name(self) -> str:
+            return "thing"
+
+    class IntSerializer(StreamSerializer[int]):
+        def get_type_id(self) -> int:
+            return 77
+
+        def write(self, out: Any, obj: int) -> None:
+            pass
+
+        def read(self, inp: Any) -> int:
+            return 0
+
+    with pytest.raises(TypeError, match=r"compact_serializers: .*get_class\(\) must return"):
+        HazelcastClient(compact_serializers=[NoClass()])
+    with pytest.raises(ValueError, match=r"custom_serializers: .*built-in type int"):
+        HazelcastClient(custom_serializers={int: IntSerializer})
