@@ -35,7 +35,9 @@ def _answers(address: str) -> bool:
 
 
 @contextlib.asynccontextmanager
-async def _member(address: str, cluster_name: str) -> AsyncIterator[str]:
+async def local_member(address: str, cluster_name: str) -> AsyncIterator[str]:
+    """The address of a member to use: *address* if something answers there, else that of a
+    local member started for the block (and stopped after it). Used by the examples too."""
     if _answers(address):
         print(f"Using the member at {address}")
         yield address
@@ -66,7 +68,7 @@ async def add_personnel(
 
 
 async def run(address: str, cluster_name: str) -> None:
-    async with _member(address, cluster_name) as member_address:
+    async with local_member(address, cluster_name) as member_address:
         await add_personnel(member_address, cluster_name, "IT", ["Alice", "Bob", "Clark"])
         print()
         await add_personnel(member_address, cluster_name, "Sales", ["Denise", "Erwing", "Faith"])
