@@ -192,6 +192,23 @@ class EventSubscription(Generic[T]):
     def __aiter__(self) -> AsyncIterator[T]:
         return self
 
+    def next_buffered(self) -> T | None:
+        """The next event already in the buffer, or None; never waits.
+
+        For the blocking facade once its event loop has ended: what was delivered before the
+        client shut down is still handed out. Raises :class:`EventsLostError` as iterating
+        does. An event that needs preparing (a Compact schema fetched) is not prepared.
+        """
+        try:
+            return self._receive.receive_nowait()
+        except (anyio.WouldBlock, anyio.EndOfStream, anyio.ClosedResourceError):
+            if self.lost:
+                raise EventsLostError(
+                    f"the subscriber fell behind by more than {self.buffer_size} events; "
+                    f"{self.lost} events were lost"
+                ) from None
+            return None
+
     async def __anext__(self) -> T:
         """The next event, waiting for it.
 

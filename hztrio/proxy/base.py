@@ -115,6 +115,33 @@ def thread_id() -> int:
     return number
 
 
+def new_thread_id() -> int:
+    """A fresh "thread id" from the same counter as the tasks' (see :func:`adopt_thread_id`)."""
+    return next(_next_task_id)
+
+
+def adopt_thread_id(number: int) -> None:
+    """Make the current task use *number* as its "thread id".
+
+    For the blocking facade: each of its calls runs in a task of its own, and every call made
+    from one OS thread must act as the same Hazelcast thread (a lock taken by one call is
+    released by the next). Call it first thing in the task.
+    """
+    if sniffio.current_async_library() == "trio":
+        _task_ids[trio.lowlevel.current_task()] = number
+        return
+    task = asyncio.current_task()
+    if task is None:
+        raise RuntimeError("hztrio proxies must be called from a task")
+    if task not in _asyncio_task_ids:
+        task.add_done_callback(_forget_asyncio_task)
+    _asyncio_task_ids[task] = number
+
+
+def _forget_asyncio_task(task: object) -> None:
+    _asyncio_task_ids.pop(task, None)
+
+
 def to_millis(seconds: float | None) -> int:
     """Seconds (float) to the protocol's milliseconds; None → -1 (the member's default)."""
     if seconds is None:

@@ -1,0 +1,260 @@
+"""hztrio.sync: the blocking facade, against the session's shared member.
+
+These tests are plain functions (the facade is for code without an event loop); each has a
+hard time limit, and threads are joined with a deadline.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import hztrio.sync
+from hztrio.config import Config
+from hztrio.errors import (
+    HazelcastClientNotActiveError,
+    IllegalMonitorStateError,
+    IllegalStateError,
+)
+from hztrio.lifecycle import LifecycleState
+from hztrio.predicate import greater_or_equal
+from hztrio.testing import Cluster
+from tests.conftest import client_options, unique
+
+pytestmark = pytest.mark.timeout(60)
+
+BACKENDS = ["asyncio", "trio"]
+
+
+def wait_for(condition: Any, within: float = 10.0) -> None:
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"condition not met within {within} s")
+        time.sleep(0.01)
+
+
+def loop_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name.startswith("hztrio-")}
+
+
+@pytest.fixture(params=BACKENDS)
+def client(request: pytest.FixtureRequest, hazelcast_member: Cluster) -> Iterator[Any]:
+    with hztrio.sync.HazelcastClient(
+        backend=request.param, **client_options(hazelcast_member)
+    ) as c:
+        yield c
+
+
+def test_map_calls_return_values(client: Any) -> None:
+    m = client.get_map(unique("sync"))
+    assert m.name.startswith("sync")
+    assert m.put("a", 1) is None
+    assert m.put("a", 2) == 1
+    m.set("b", 3)
+    assert m.get("a") == 2
+    assert m.size() == 2
+    assert sorted(m.key_set()) == ["a", "b"]
+    assert m.get_all(["a", "b", "c"]) == {"a": 2, "b": 3}
+    assert sorted(m.values(greater_or_equal("this", 3))) == [3]
+    assert m.blocking() is m  # code written for the official client's .blocking()
+    assert client.lifecycle_service.is_running()
+    assert len(client.cluster_service.get_members()) == 1
+    assert 0 <= client.partition_service.get_partition_id("a") < 271
+    assert m in client.get_distributed_objects()
+    assert m.destroy() is True
+
+
+def test_errors_propagate_as_themselves(client: Any) -> None:
+    m = client.get_map(unique("sync"))
+    with pytest.raises(TypeError, match="key can't be None"):
+        m.get(None)
+    with pytest.raises(IllegalMonitorStateError):
+        m.unlock("never-locked")  # the member's error, by its class
+    m.put("k", "still usable")
+    assert m.get("k") == "still usable"
+
+
+def test_each_thread_is_one_hazelcast_thread(client: Any) -> None:
+    m = client.get_map(unique("sync-lock"))
+    m.lock("k")
+    assert m.is_locked("k")
+    results: list[Any] = []
+
+    def other() -> None:
+        results.append(m.try_lock("k"))  # another thread: the lock is not ours
+        try:
+            m.unlock("k")
+        except IllegalMonitorStateError as exc:
+            results.append(exc)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join(20)
+    assert results[0] is False
+    assert isinstance(results[1], IllegalMonitorStateError)
+    m.unlock("k")  # the thread that locked it, in a later call
+    assert not m.is_locked("k")
+
+
+def test_threads_share_a_client(client: Any) -> None:
+    m = client.get_map(unique("sync-threads"))
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(100):
+                m.set(f"{n}-{i}", i)
+                assert m.get(f"{n}-{i}") == i
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(40)
+    assert not errors
+    assert m.size() == 800
+    # a thread that has ended leaves no worker task behind on the loop
+    wait_for(lambda: len(client._loop._workers) <= 1)
+
+
+def test_listener_callbacks_run_on_the_loop_thread(client: Any) -> None:
+    m = client.get_map(unique("sync-listen"))
+    got = threading.Event()
+    seen: list[Any] = []
+
+    def added(event: Any) -> None:
+        seen.append(event)
+        try:
+            m.size()  # the blocking client from its own loop: refused, not a deadlock
+        except RuntimeError as exc:
+            seen.append(exc)
+        got.set()
+
+    registration = m.add_entry_listener(include_value=True, added_func=added)
+    m.put("x", 1)
+    assert got.wait(20)
+    assert seen[0].key == "x" and seen[0].value == 1
+    assert isinstance(seen[1], RuntimeError) and "event-loop thread" in str(seen[1])
+    assert m.remove_entry_listener(registration) is True
+
+
+def test_event_iterator(client: Any) -> None:
+    m = client.get_map(unique("sync-events"))
+    with m.entry_events(include_value=True) as events:
+        m.put("a", 1)
+        m.put("a", 2)
+        first = events.next_event(timeout=20)
+        second = next(iter(events))
+        assert (first.key, first.value, second.value, second.old_value) == ("a", 1, 2, 1)
+        with pytest.raises(TimeoutError):
+            events.next_event(timeout=0.1)
+        m.put("b", 3)  # the timeout lost nothing
+        assert events.next_event(timeout=20).key == "b"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_iteration_ends_when_the_client_shuts_down(hazelcast_member: Cluster, backend: str) -> None:
+    client = hztrio.sync.HazelcastClient(backend=backend, **client_options(hazelcast_member))
+    states: list[LifecycleState] = []
+    entered = threading.Event()
+
+    def consume() -> None:
+        with client.lifecycle_service.lifecycle_events() as events:
+            entered.set()
+            states.extend(events)
+
+    thread = threading.Thread(target=consume)
+    thread.start()
+    assert entered.wait(20)
+    client.shutdown()
+    thread.join(20)
+    assert not thread.is_alive()
+    assert states[-1] == LifecycleState.SHUTDOWN
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_shutdown_stops_everything(hazelcast_member: Cluster, backend: str) -> None:
+    before = loop_threads()
+    states: list[LifecycleState] = []
+    client = hztrio.sync.HazelcastClient(
+        backend=backend, lifecycle_listeners=[states.append], **client_options(hazelcast_member)
+    )
+    m = client.get_map(unique("sync"))
+    m.put("k", "v")
+    assert len(loop_threads() - before) == 1
+    client.shutdown()
+    client.shutdown()  # idempotent
+    assert loop_threads() == before
+    assert states[-2:] == [LifecycleState.SHUTTING_DOWN, LifecycleState.SHUTDOWN]
+    with pytest.raises(HazelcastClientNotActiveError):
+        m.get("k")
+    with pytest.raises(HazelcastClientNotActiveError):
+        client.get_map("other")
+
+
+def test_options_are_checked_before_any_thread_starts(hazelcast_member: Cluster) -> None:
+    before = loop_threads()
+    with pytest.raises(ValueError, match="retry_multiplier"):
+        hztrio.sync.HazelcastClient(retry_multiplier=0.5)
+    with pytest.raises(TypeError, match="no_such_option"):
+        hztrio.sync.HazelcastClient(no_such_option=1)
+    with pytest.raises(ValueError, match="backend"):
+        hztrio.sync.HazelcastClient(backend="curio")
+    assert loop_threads() == before
+
+
+def test_config_object(hazelcast_member: Cluster) -> None:
+    config = Config.from_kwargs(**client_options(hazelcast_member))
+    with hztrio.sync.HazelcastClient(config) as client:
+        assert client.config is config
+        m = client.get_map(unique("sync"))
+        m.put("k", "v")
+        assert m.get("k") == "v"
+
+
+def test_unreachable_cluster_raises_and_leaves_no_thread() -> None:
+    before = loop_threads()
+    started = time.monotonic()
+    with pytest.raises(IllegalStateError, match="Unable to connect"):
+        hztrio.sync.HazelcastClient(
+            cluster_members=["127.0.0.1:1"], cluster_connect_timeout=1, retry_max_backoff=0.1
+        )
+    assert time.monotonic() - started < 20
+    assert loop_threads() == before
+
+
+def test_interrupted_call_is_cancelled(client: Any) -> None:
+    """Ctrl-C while blocked: the call is cancelled on the loop and the thread can go on."""
+    m = client.get_map(unique("sync-interrupt"))
+    holder_ready, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        m.lock("k")
+        holder_ready.set()
+        release.wait(30)
+        m.unlock("k")
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert holder_ready.wait(20)
+    # a real SIGINT to the main thread, as Ctrl-C sends (interrupt_main() would not wake it)
+    timer = threading.Timer(
+        0.5, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT)
+    )
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        m.lock("k")  # blocks: the other thread holds it
+    release.set()
+    thread.join(20)
+    # the cancelled request never leaves the lock held (granted late, it is released)
+    wait_for(lambda: not m.is_locked("k"))
+    m.lock("k")
+    m.unlock("k")
