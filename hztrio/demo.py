@@ -16,7 +16,7 @@ import contextlib
 import logging
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import anyio
 
@@ -46,6 +46,23 @@ async def local_member(address: str, cluster_name: str) -> AsyncIterator[str]:
 
     print(f"No member answers at {address}: starting a local Hazelcast member...")
     async with start_cluster(1, cluster_name=cluster_name) as cluster:
+        member_address = cluster.addresses[0]
+        print(f"Started Hazelcast {cluster.version} at {member_address}")
+        yield member_address
+    print("Stopped the local member")
+
+
+@contextlib.contextmanager
+def local_member_sync(address: str, cluster_name: str) -> Iterator[str]:
+    """:func:`local_member` for blocking code (the ``hztrio.sync`` example)."""
+    if _answers(address):
+        print(f"Using the member at {address}")
+        yield address
+        return
+    from hztrio.testing import start_cluster_sync
+
+    print(f"No member answers at {address}: starting a local Hazelcast member...")
+    with start_cluster_sync(1, cluster_name=cluster_name) as cluster:
         member_address = cluster.addresses[0]
         print(f"Started Hazelcast {cluster.version} at {member_address}")
         yield member_address

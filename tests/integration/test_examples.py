@@ -32,6 +32,12 @@ EXPECTED = {
         "client is SHUTDOWN",
     ],
     "compact.py": ["over 30: [Employee(name='Alice', age=34)]"],
+    "sync_app.py": [
+        "in stock: ['apples', 'pears']",
+        "apples left after 4 threads sold 2 each: 2",
+        "event: UPDATED plums -> 12",
+        "client is shut down",
+    ],
 }
 
 

@@ -258,3 +258,27 @@ def test_interrupted_call_is_cancelled(client: Any) -> None:
     wait_for(lambda: not m.is_locked("k"))
     m.lock("k")
     m.unlock("k")
+
+
+def test_shutdown_releases_calls_waiting_in_other_threads(hazelcast_member: Cluster) -> None:
+    client = hztrio.sync.HazelcastClient(**client_options(hazelcast_member))
+    m = client.get_map(unique("sync-waiting"))
+    m.lock("k")
+    outcome: list[BaseException] = []
+    started = threading.Event()
+
+    def waiter() -> None:
+        started.set()
+        try:
+            m.lock("k")  # held by the main thread: waits until the shutdown
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=waiter)
+    thread.start()
+    assert started.wait(10)
+    wait_for(lambda: len(client._loop._pending) == 1)  # its lock request is out
+    client.shutdown()
+    thread.join(20)
+    assert not thread.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], HazelcastClientNotActiveError)
