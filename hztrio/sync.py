@@ -144,6 +144,7 @@ class _EventLoopThread:
         self._scope: anyio.CancelScope | None = None
         self._new_workers: MemoryObjectSendStream[_Worker]
         self._error: BaseException | None = None
+        self._given_up = False
         self.stopped = False
         started = _Call(lambda: None, (), {})
         # A daemon thread: a program that forgets shutdown() still exits (as with the
@@ -183,6 +184,8 @@ class _EventLoopThread:
         self._stop = stop = anyio.Event()
         self._new_workers, new_workers = anyio.create_memory_object_stream[_Worker](math.inf)
         with anyio.CancelScope() as self._scope:
+            if self._given_up:  # the constructor was interrupted before the scope existed
+                self._scope.cancel()
             async with anyio.create_task_group() as task_group:
                 task_group.start_soon(self._spawn_workers, task_group, new_workers)
                 try:
@@ -273,7 +276,7 @@ class _EventLoopThread:
         worker.call = started  # released by the worker once it waits for calls
         self._submit(worker, started, self._start_worker, worker)
         retirement = self._local.retirement = _Retirement(worker)
-        weakref.finalize(retirement, self._retire, worker)
+        weakref.finalize(retirement, self._retire, worker).atexit = False
         return worker
 
     def _submit(self, worker: _Worker, call: _Call, wake: Callable[..., Any], *args: Any) -> None:
@@ -367,6 +370,7 @@ class _EventLoopThread:
             self._thread.join()
 
     def _cancel_everything(self) -> None:
+        self._given_up = True
         scope = self._scope
         if scope is not None:
             with contextlib.suppress(HazelcastClientNotActiveError):

@@ -233,6 +233,8 @@ def test_unreachable_cluster_raises_and_leaves_no_thread() -> None:
 
 def test_interrupted_call_is_cancelled(client: Any) -> None:
     """Ctrl-C while blocked: the call is cancelled on the loop and the thread can go on."""
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("SIGINT reaches the main thread only")
     m = client.get_map(unique("sync-interrupt"))
     holder_ready, release = threading.Event(), threading.Event()
 
@@ -282,3 +284,16 @@ def test_shutdown_releases_calls_waiting_in_other_threads(hazelcast_member: Clus
     thread.join(20)
     assert not thread.is_alive()
     assert len(outcome) == 1 and isinstance(outcome[0], HazelcastClientNotActiveError)
+
+
+def test_interrupted_constructor_leaves_no_thread() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("SIGINT reaches the main thread only")
+    before = loop_threads()
+    timer = threading.Timer(
+        0.5, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT)
+    )
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        hztrio.sync.HazelcastClient(cluster_members=["127.0.0.1:1"], cluster_connect_timeout=30)
+    wait_for(lambda: loop_threads() == before)
