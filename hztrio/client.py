@@ -389,9 +389,9 @@ class HazelcastClient:
 
         async def enter(subscription: EventSubscription[DistributedObjectEvent]) -> None:
             self._check_active()
-            ids.append(
-                await self._listeners.register(_distributed_object_registration(subscription.push))
-            )
+            registration = _distributed_object_registration(subscription.push)
+            registration.on_shutdown = subscription.close  # the client going ends iteration
+            ids.append(await self._listeners.register(registration))
 
         async def leave(subscription: EventSubscription[DistributedObjectEvent]) -> None:
             if ids:

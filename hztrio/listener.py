@@ -248,6 +248,8 @@ class ListenerRegistration:
     #: connection → (correlation id of the registration, server registration id)
     active: dict[Connection, tuple[int, uuid.UUID]] = field(default_factory=dict)
     removed: bool = False
+    #: called when the client shuts down (an event iterator's ``close``: its iteration ends)
+    on_shutdown: Callable[[], None] | None = None
 
 
 class ListenerService:
@@ -390,4 +392,6 @@ class ListenerService:
     def shutdown(self) -> None:
         for registration in self._registrations.values():
             registration.removed = True
+            if registration.on_shutdown is not None:
+                registration.on_shutdown()
         self._registrations.clear()

@@ -926,13 +926,11 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         ids: list[uuid.UUID] = []
 
         async def enter(subscription: EventSubscription[EntryEvent]) -> None:
-            ids.append(
-                await listeners.register(
-                    self._entry_registration(
-                        include_value, key, predicate, flags, subscription.push
-                    )
-                )
+            registration = self._entry_registration(
+                include_value, key, predicate, flags, subscription.push
             )
+            registration.on_shutdown = subscription.close  # the client going ends iteration
+            ids.append(await listeners.register(registration))
 
         async def leave(subscription: EventSubscription[EntryEvent]) -> None:
             if ids:

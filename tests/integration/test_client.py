@@ -451,3 +451,31 @@ async def test_unreachable_address() -> None:
 
 async def _is_absent(m: Any, key: str) -> bool:
     return await m.get(key) is None
+
+
+async def test_event_iterators_end_when_the_client_shuts_down(
+    client_factory: Callable[..., HazelcastClient],
+) -> None:
+    """A client that shuts down inside its block (shutdown(), or the cluster lost for good)
+    ends its entry and object event iterators after the events they already hold."""
+    async with client_factory() as client:
+        m = await client.get_map(unique("ends"))
+        received: dict[str, list[Any]] = {"entries": [], "objects": []}
+        with anyio.fail_after(30):
+            async with (
+                m.entry_events(include_value=True) as entries,
+                client.distributed_object_events() as objects,
+                anyio.create_task_group() as tg,
+            ):
+
+                async def drain(name: str, events: Any) -> None:
+                    async for event in events:
+                        received[name].append(event)
+
+                tg.start_soon(drain, "entries", entries)
+                tg.start_soon(drain, "objects", objects)
+                await m.put("k", 1)
+                await client.get_map(unique("created"))
+                await wait_until(lambda: received["entries"] and received["objects"])
+                await client.shutdown()  # both drains end: the task group can exit
+        assert [e.key for e in received["entries"]] == ["k"]
