@@ -54,7 +54,7 @@ from .client import HazelcastClient as _AsyncClient
 from .cluster import ClusterService
 from .config import Config
 from .errors import HazelcastClientNotActiveError
-from .lifecycle import LifecycleService
+from .lifecycle import LifecycleService, LifecycleState
 from .listener import EventSubscription
 from .partition import PartitionService
 from .proxy.base import Proxy, adopt_thread_id, new_thread_id
@@ -107,11 +107,12 @@ class _Worker:
     per call: waking a waiting task from another thread costs less than starting a task.
     """
 
-    __slots__ = ("__weakref__", "call", "retired", "scope", "thread_number", "waiter")
+    __slots__ = ("__weakref__", "call", "last", "retired", "scope", "thread_number", "waiter")
 
     def __init__(self, thread_number: int) -> None:
         self.thread_number = thread_number
         self.call: _Call | None = None  # the call to run next, or being run
+        self.last: _Call | None = None  # the last call submitted (by its thread)
         self.waiter: Waiter | None = None  # set() wakes the task for self.call
         self.scope: anyio.CancelScope | None = None
         self.retired = False
@@ -152,11 +153,11 @@ class _EventLoopThread:
         self._thread = threading.Thread(
             target=self._main, args=(backend, started), name=f"hztrio-{client.name}", daemon=True
         )
-        self._thread.start()
         try:
+            self._thread.start()
             started.done.acquire()
         except BaseException:  # interrupted while connecting: give up on the client
-            self._cancel_everything()
+            self.cancel_everything()
             raise
         if started.error is not None:
             self._thread.join()
@@ -188,6 +189,10 @@ class _EventLoopThread:
                 self._scope.cancel()
             async with anyio.create_task_group() as task_group:
                 task_group.start_soon(self._spawn_workers, task_group, new_workers)
+                # a client that shuts itself down (the cluster lost for good) ends the loop
+                self._client.lifecycle_service.add_listener(
+                    lambda state: stop.set() if state == LifecycleState.SHUTDOWN else None
+                )
                 try:
                     async with self._client:
                         started.finish()
@@ -226,7 +231,8 @@ class _EventLoopThread:
                     except Exception as exc:
                         call.error = exc
                 worker.scope = None  # (cancelled: its caller was interrupted and has gone)
-                worker.call = None
+                if worker.call is call:
+                    worker.call = None
         finally:
             with self._lock:
                 self._workers.discard(worker)
@@ -252,7 +258,7 @@ class _EventLoopThread:
 
     @property
     def in_loop_thread(self) -> bool:
-        return threading.get_ident() == self._thread.ident
+        return threading.current_thread() is self._thread
 
     def _send(self, function: Callable[..., Any], *args: Any) -> None:
         """Run *function* on the loop soon; HazelcastClientNotActiveError if it has ended."""
@@ -264,19 +270,30 @@ class _EventLoopThread:
         except RuntimeError as exc:  # trio.RunFinishedError, or "Event loop is closed"
             raise HazelcastClientNotActiveError("the client is shut down") from exc
 
-    def _worker(self) -> _Worker:
-        """The calling thread's worker, started on first use."""
+    def _worker(self) -> tuple[_Worker, bool]:
+        """The calling thread's worker, started on first use, and whether it is a temporary
+        one (to retire after the call): the thread's own worker is still busy with a call
+        when a signal handler calls the client while the thread waits."""
         retirement: _Retirement | None = getattr(self._local, "retirement", None)
         if retirement is not None and not retirement.worker.retired:
-            return retirement.worker
+            worker = retirement.worker
+            if worker.last is None or worker.last.finished:
+                return worker, False
+            return self._start_new_worker(), True
+        worker = self._start_new_worker()
+        retirement = self._local.retirement = _Retirement(worker)
+        # when the thread ends, so does its worker (a weak reference: the finalizer must
+        # not keep a shut-down client alive as long as the thread lives)
+        weakref.finalize(retirement, _retire_worker, weakref.ref(self), worker).atexit = False
+        return worker, False
+
+    def _start_new_worker(self) -> _Worker:
         worker = _Worker(_caller_thread_id())
         with self._lock:
             self._workers.add(worker)
         started = _Call(lambda: None, (), {})
         worker.call = started  # released by the worker once it waits for calls
         self._submit(worker, started, self._start_worker, worker)
-        retirement = self._local.retirement = _Retirement(worker)
-        weakref.finalize(retirement, self._retire, worker).atexit = False
         return worker
 
     def _submit(self, worker: _Worker, call: _Call, wake: Callable[..., Any], *args: Any) -> None:
@@ -289,9 +306,18 @@ class _EventLoopThread:
             if self.stopped:
                 raise HazelcastClientNotActiveError("the client is shut down")
             self._pending.add(call)
+        worker.last = call
         try:
             self._send(wake, *args)
-            self._wait(worker, call)
+            call.done.acquire()
+        except BaseException:
+            if not call.finished:
+                # Interrupted (KeyboardInterrupt): cancel the call on the loop, as a
+                # cancelled await would be. This thread gets a fresh worker next time.
+                worker.retired = True
+                with contextlib.suppress(HazelcastClientNotActiveError):
+                    self._send(self._cancel_worker, worker)
+            raise
         finally:
             with self._lock:
                 self._pending.discard(call)
@@ -309,24 +335,13 @@ class _EventLoopThread:
             async for worker in new_workers:
                 task_group.start_soon(self._run_worker, worker)
 
-    def _retire(self, worker: _Worker) -> None:
-        """The worker's thread has ended: end the worker too."""
+    def retire(self, worker: _Worker) -> None:
+        """End *worker* (its thread has ended, or it was lent for one call)."""
         worker.retired = True
         waiter = worker.waiter
         if waiter is not None and not self.stopped:
             with contextlib.suppress(HazelcastClientNotActiveError):
                 self._send(waiter.set)
-
-    def _wait(self, worker: _Worker, call: _Call) -> None:
-        try:
-            call.done.acquire()
-        except BaseException:
-            # Interrupted (KeyboardInterrupt): cancel the call on the loop, as a cancelled
-            # await would be. This thread gets a fresh worker for its next call.
-            worker.retired = True
-            with contextlib.suppress(HazelcastClientNotActiveError):
-                self._send(self._cancel_worker, worker)
-            raise
 
     @staticmethod
     def _cancel_worker(worker: _Worker) -> None:
@@ -342,12 +357,16 @@ class _EventLoopThread:
                 "the blocking hztrio client was called from its own event-loop thread (from "
                 "a listener?); it would wait for itself. Hand the work to another thread."
             )
-        worker = self._worker()
+        worker, temporary = self._worker()
         call = _Call(function, args, kwargs)
         worker.call = call
         waiter = worker.waiter
         assert waiter is not None
-        self._submit(worker, call, waiter.set)
+        try:
+            self._submit(worker, call, waiter.set)
+        finally:
+            if temporary:
+                self.retire(worker)
         if call.error is not None:
             raise call.error
         return call.result
@@ -369,12 +388,18 @@ class _EventLoopThread:
         if not self.in_loop_thread:
             self._thread.join()
 
-    def _cancel_everything(self) -> None:
+    def cancel_everything(self) -> None:
         self._given_up = True
         scope = self._scope
         if scope is not None:
             with contextlib.suppress(HazelcastClientNotActiveError):
                 self._send(scope.cancel)
+
+
+def _retire_worker(loop: weakref.ref[_EventLoopThread], worker: _Worker) -> None:
+    live = loop()
+    if live is not None:
+        live.retire(worker)
 
 
 def _wrap(value: Any, loop: _EventLoopThread) -> Any:
@@ -408,8 +433,13 @@ class BlockingObject:
         if not callable(attribute):
             return _wrap(attribute, self._loop)
         loop = self._loop
+        # A service's plain method still answers once the client is shut down (is_running()
+        # is False then): with the loop gone it can run here. A proxy's raises.
+        direct = not isinstance(self._target, Proxy) and not inspect.iscoroutinefunction(attribute)
 
         def blocking(*args: Any, **kwargs: Any) -> Any:
+            if direct and loop.stopped:
+                return attribute(*args, **kwargs)
             return _wrap(loop.call(attribute, *args, **kwargs), loop)
 
         blocking.__name__ = name
@@ -525,11 +555,15 @@ class HazelcastClient:
         client = _AsyncClient(config, **options)  # the options' errors: before any thread
         self._client = client
         self._loop = _EventLoopThread(client, backend)  # connects, or raises
-        self._lock = threading.Lock()
-        self._closed = False
-        self.lifecycle_service = BlockingObject(client.lifecycle_service, self._loop)
-        self.cluster_service = BlockingObject(client.cluster_service, self._loop)
-        self.partition_service = BlockingObject(client.partition_service, self._loop)
+        try:
+            self._lock = threading.Lock()
+            self._closed = False
+            self.lifecycle_service = BlockingObject(client.lifecycle_service, self._loop)
+            self.cluster_service = BlockingObject(client.cluster_service, self._loop)
+            self.partition_service = BlockingObject(client.partition_service, self._loop)
+        except BaseException:  # (Ctrl-C just now) nobody could shut the client down
+            self._loop.cancel_everything()
+            raise
 
     @property
     def name(self) -> str:
@@ -564,9 +598,10 @@ class HazelcastClient:
                 "thread (from a listener?); it would wait for itself"
             )
         with self._lock:
-            if self._closed:
-                return
-            self._closed = True
+            closed, self._closed = self._closed, True
+        if closed:
+            self._loop.join()  # another thread's shutdown() may still be at work
+            return
         self._loop.stop()
 
     def _call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -23,7 +23,7 @@ from hztrio.errors import (
 )
 from hztrio.lifecycle import LifecycleState
 from hztrio.predicate import greater_or_equal
-from hztrio.testing import Cluster
+from hztrio.testing import Cluster, start_cluster_sync
 from tests.conftest import client_options, unique
 
 pytestmark = pytest.mark.timeout(60)
@@ -297,3 +297,71 @@ def test_interrupted_constructor_leaves_no_thread() -> None:
     with pytest.raises(KeyboardInterrupt):
         hztrio.sync.HazelcastClient(cluster_members=["127.0.0.1:1"], cluster_connect_timeout=30)
     wait_for(lambda: loop_threads() == before)
+
+
+@pytest.mark.timeout(120)
+def test_client_that_shuts_itself_down() -> None:
+    """The cluster lost for good (reconnect_mode OFF): the client shuts itself down, its
+    iterators end, its loop thread goes, and it says so as the official client does."""
+    before = loop_threads()
+    with start_cluster_sync(1, heap="128m") as cluster:
+        client = hztrio.sync.HazelcastClient(reconnect_mode="OFF", **client_options(cluster))
+        m = client.get_map(unique("sync-lost"))
+        received: list[Any] = []
+        entered = threading.Event()
+
+        def consume() -> None:
+            with m.entry_events(include_value=True) as events:
+                entered.set()
+                received.extend(events)
+
+        thread = threading.Thread(target=consume)
+        thread.start()
+        assert entered.wait(20)
+        m.put("k", 1)
+        wait_for(lambda: received)
+        cluster.kill_all()
+        thread.join(30)
+        assert not thread.is_alive()
+        assert [event.key for event in received] == ["k"]
+        wait_for(lambda: loop_threads() == before, within=30)
+        assert client.lifecycle_service.is_running() is False
+        with pytest.raises(HazelcastClientNotActiveError):
+            m.get("k")
+        client.shutdown()  # still fine
+
+
+def test_signal_handler_may_call_the_client_while_its_thread_waits(client: Any) -> None:
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signal handlers run in the main thread only")
+    m = client.get_map(unique("sync-signal"))
+    holder_ready, release = threading.Event(), threading.Event()
+    handled: list[Any] = []
+
+    def holder() -> None:
+        m.lock("k")
+        holder_ready.set()
+        release.wait(30)
+        m.unlock("k")
+
+    def handler(signum: int, frame: Any) -> None:
+        # the main thread's own call is still waiting: this one must not wait behind it
+        m.put("from-handler", 1)
+        handled.append(m.get("from-handler"))
+        release.set()
+
+    previous = signal.signal(signal.SIGUSR1, handler)
+    try:
+        thread = threading.Thread(target=holder)
+        thread.start()
+        assert holder_ready.wait(20)
+        timer = threading.Timer(
+            0.3, signal.pthread_kill, (threading.main_thread().ident, signal.SIGUSR1)
+        )
+        timer.start()
+        m.lock("k")  # granted once the handler has let the holder go
+        m.unlock("k")
+        thread.join(20)
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    assert handled == [1]
