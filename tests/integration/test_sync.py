@@ -43,6 +43,38 @@ def loop_threads() -> set[threading.Thread]:
     return {t for t in threading.enumerate() if t.name.startswith("hztrio-")}
 
 
+def signal_main_thread_soon(signum: int, after: float = 0.5) -> None:
+    """Send *signum* to the main thread (as Ctrl-C sends SIGINT) in *after* seconds; the
+    caller must be the main thread, where signals are handled."""
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals are handled in the main thread only")
+    main = threading.main_thread().ident
+    threading.Timer(after, signal.pthread_kill, (main, signum)).start()
+
+
+class LockHolder:
+    """Another thread that holds the lock of *key* in *m* until released."""
+
+    def __init__(self, m: Any, key: str) -> None:
+        self.release = threading.Event()
+        locked = threading.Event()
+
+        def hold() -> None:
+            m.lock(key)
+            locked.set()
+            self.release.wait(30)
+            m.unlock(key)
+
+        self.thread = threading.Thread(target=hold)
+        self.thread.start()
+        assert locked.wait(20)
+
+    def let_go(self) -> None:
+        self.release.set()
+        self.thread.join(20)
+        assert not self.thread.is_alive()
+
+
 @pytest.fixture(params=BACKENDS)
 def client(request: pytest.FixtureRequest, hazelcast_member: Cluster) -> Iterator[Any]:
     with hztrio.sync.HazelcastClient(
@@ -233,29 +265,13 @@ def test_unreachable_cluster_raises_and_leaves_no_thread() -> None:
 
 def test_interrupted_call_is_cancelled(client: Any) -> None:
     """Ctrl-C while blocked: the call is cancelled on the loop and the thread can go on."""
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("SIGINT reaches the main thread only")
     m = client.get_map(unique("sync-interrupt"))
-    holder_ready, release = threading.Event(), threading.Event()
-
-    def holder() -> None:
-        m.lock("k")
-        holder_ready.set()
-        release.wait(30)
-        m.unlock("k")
-
-    thread = threading.Thread(target=holder)
-    thread.start()
-    assert holder_ready.wait(20)
-    # a real SIGINT to the main thread, as Ctrl-C sends (interrupt_main() would not wake it)
-    timer = threading.Timer(
-        0.5, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT)
-    )
-    timer.start()
+    holder = LockHolder(m, "k")
+    # a real SIGINT, as Ctrl-C sends (_thread.interrupt_main() would not wake the wait)
+    signal_main_thread_soon(signal.SIGINT)
     with pytest.raises(KeyboardInterrupt):
         m.lock("k")  # blocks: the other thread holds it
-    release.set()
-    thread.join(20)
+    holder.let_go()
     # the cancelled request never leaves the lock held (granted late, it is released)
     wait_for(lambda: not m.is_locked("k"))
     m.lock("k")
@@ -287,13 +303,8 @@ def test_shutdown_releases_calls_waiting_in_other_threads(hazelcast_member: Clus
 
 
 def test_interrupted_constructor_leaves_no_thread() -> None:
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("SIGINT reaches the main thread only")
     before = loop_threads()
-    timer = threading.Timer(
-        0.5, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT)
-    )
-    timer.start()
+    signal_main_thread_soon(signal.SIGINT)
     with pytest.raises(KeyboardInterrupt):
         hztrio.sync.HazelcastClient(cluster_members=["127.0.0.1:1"], cluster_connect_timeout=30)
     wait_for(lambda: loop_threads() == before)
@@ -332,36 +343,22 @@ def test_client_that_shuts_itself_down() -> None:
 
 
 def test_signal_handler_may_call_the_client_while_its_thread_waits(client: Any) -> None:
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("signal handlers run in the main thread only")
     m = client.get_map(unique("sync-signal"))
-    holder_ready, release = threading.Event(), threading.Event()
     handled: list[Any] = []
-
-    def holder() -> None:
-        m.lock("k")
-        holder_ready.set()
-        release.wait(30)
-        m.unlock("k")
+    holder = LockHolder(m, "k")
 
     def handler(signum: int, frame: Any) -> None:
         # the main thread's own call is still waiting: this one must not wait behind it
         m.put("from-handler", 1)
         handled.append(m.get("from-handler"))
-        release.set()
+        holder.release.set()
 
     previous = signal.signal(signal.SIGUSR1, handler)
     try:
-        thread = threading.Thread(target=holder)
-        thread.start()
-        assert holder_ready.wait(20)
-        timer = threading.Timer(
-            0.3, signal.pthread_kill, (threading.main_thread().ident, signal.SIGUSR1)
-        )
-        timer.start()
+        signal_main_thread_soon(signal.SIGUSR1, after=0.3)
         m.lock("k")  # granted once the handler has let the holder go
         m.unlock("k")
-        thread.join(20)
+        holder.let_go()
     finally:
         signal.signal(signal.SIGUSR1, previous)
     assert handled == [1]
