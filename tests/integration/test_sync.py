@@ -362,3 +362,16 @@ def test_signal_handler_may_call_the_client_while_its_thread_waits(client: Any) 
     finally:
         signal.signal(signal.SIGUSR1, previous)
     assert handled == [1]
+
+
+def test_object_and_membership_event_iterators(client: Any) -> None:
+    with client.distributed_object_events() as objects:
+        name = unique("sync-created")
+        client.get_map(name)
+        event = objects.next_event(timeout=20)
+        while event.name != name:  # other tests' objects may come first
+            event = objects.next_event(timeout=20)
+        assert event.service_name == "hz:impl:mapService"
+    with client.cluster_service.membership_events(fire_for_existing=True) as members:
+        first = members.next_event(timeout=20)
+        assert first.member.uuid == client.cluster_service.get_members()[0].uuid
