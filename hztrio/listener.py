@@ -203,11 +203,14 @@ class EventSubscription(Generic[T]):
             return self._receive.receive_nowait()
         except (anyio.WouldBlock, anyio.EndOfStream, anyio.ClosedResourceError):
             if self.lost:
-                raise EventsLostError(
-                    f"the subscriber fell behind by more than {self.buffer_size} events; "
-                    f"{self.lost} events were lost"
-                ) from None
+                raise self._lost_error() from None
             return None
+
+    def _lost_error(self) -> EventsLostError:
+        return EventsLostError(
+            f"the subscriber fell behind by more than {self.buffer_size} events; "
+            f"{self.lost} events were lost"
+        )
 
     async def __anext__(self) -> T:
         """The next event, waiting for it.
@@ -219,10 +222,7 @@ class EventSubscription(Generic[T]):
             event = await self._receive.receive()
         except (anyio.EndOfStream, anyio.ClosedResourceError):
             if self.lost:
-                raise EventsLostError(
-                    f"the subscriber fell behind by more than {self.buffer_size} events; "
-                    f"{self.lost} events were lost"
-                ) from None
+                raise self._lost_error() from None
             raise StopAsyncIteration from None
         if self._prepare is not None:
             await self._prepare(event)

@@ -123,9 +123,10 @@ def new_thread_id() -> int:
 def adopt_thread_id(number: int) -> None:
     """Make the current task use *number* as its "thread id".
 
-    For the blocking facade: each of its calls runs in a task of its own, and every call made
-    from one OS thread must act as the same Hazelcast thread (a lock taken by one call is
-    released by the next). Call it first thing in the task.
+    For the blocking facade: every call made from one OS thread must act as the same
+    Hazelcast thread (a lock taken by one call is released by the next), although the thread
+    may be served by more than one task over time (a fresh one after an interrupted call).
+    Call it first thing in the task.
     """
     if sniffio.current_async_library() == "trio":
         _task_ids[trio.lowlevel.current_task()] = number
