@@ -55,7 +55,7 @@ from .cluster import ClusterService
 from .config import Config
 from .errors import HazelcastClientNotActiveError
 from .lifecycle import LifecycleService, LifecycleState
-from .listener import EventSubscription
+from .listener import DEFAULT_BUFFER_SIZE, EventSubscription
 from .partition import PartitionService
 from .proxy.base import Proxy, adopt_thread_id, new_thread_id
 
@@ -618,14 +618,10 @@ class HazelcastClient:
         result: list[BlockingObject] = self._call(self._client.get_distributed_objects)
         return result
 
-    def add_distributed_object_listener(
-        self, listener_func: Callable[[Any], Any], *args: Any, **kwargs: Any
-    ) -> str:
+    def add_distributed_object_listener(self, listener_func: Callable[[Any], Any]) -> str:
         """Call *listener_func* (on the client's thread) when an object is created or
         destroyed; returns the registration id."""
-        result: str = self._call(
-            self._client.add_distributed_object_listener, listener_func, *args, **kwargs
-        )
+        result: str = self._call(self._client.add_distributed_object_listener, listener_func)
         return result
 
     def remove_distributed_object_listener(self, registration_id: str) -> bool:
@@ -633,9 +629,11 @@ class HazelcastClient:
         result: bool = self._call(self._client.remove_distributed_object_listener, registration_id)
         return result
 
-    def distributed_object_events(self, *args: Any, **kwargs: Any) -> BlockingEvents[Any]:
+    def distributed_object_events(
+        self, *, buffer_size: int = DEFAULT_BUFFER_SIZE
+    ) -> BlockingEvents[Any]:
         """Distributed-object events as a blocking iterator (see :class:`BlockingEvents`)."""
         result: BlockingEvents[Any] = self._call(
-            self._client.distributed_object_events, *args, **kwargs
+            self._client.distributed_object_events, buffer_size=buffer_size
         )
         return result
