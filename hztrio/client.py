@@ -35,8 +35,18 @@ from .protocol.codecs import client as client_codecs
 from .protocol.frame import ClientMessage
 from .protocol.types import DistributedObjectInfo
 from .proxy.base import MAP_SERVICE, Proxy, ProxyContext
+from .proxy.flake_id_generator import FLAKE_ID_GENERATOR_SERVICE, FlakeIdGenerator
+from .proxy.list import LIST_SERVICE, List
 from .proxy.map import Map
+from .proxy.multi_map import MULTI_MAP_SERVICE, MultiMap
 from .proxy.near_cached_map import NearCachedMap
+from .proxy.pn_counter import PN_COUNTER_SERVICE, PNCounter
+from .proxy.queue import QUEUE_SERVICE, Queue
+from .proxy.reliable_topic import RELIABLE_TOPIC_SERVICE, ReliableTopic
+from .proxy.replicated_map import REPLICATED_MAP_SERVICE, ReplicatedMap
+from .proxy.ringbuffer import RINGBUFFER_SERVICE, Ringbuffer
+from .proxy.set import SET_SERVICE, Set
+from .proxy.topic import TOPIC_SERVICE, Topic
 from .serialization import SerializationService
 from .util import RoundRobinLB
 
@@ -48,7 +58,19 @@ _client_ids = itertools.count()
 _CREATE_PROXY = client_codecs.CLIENT_CREATE_PROXY.encode_request
 _GET_DISTRIBUTED_OBJECTS = client_codecs.CLIENT_GET_DISTRIBUTED_OBJECTS
 
-_PROXY_CLASSES: dict[str, type[Proxy]] = {MAP_SERVICE: Map}
+_PROXY_CLASSES: dict[str, type[Proxy]] = {
+    MAP_SERVICE: Map,
+    MULTI_MAP_SERVICE: MultiMap,
+    REPLICATED_MAP_SERVICE: ReplicatedMap,
+    QUEUE_SERVICE: Queue,
+    SET_SERVICE: Set,
+    LIST_SERVICE: List,
+    RINGBUFFER_SERVICE: Ringbuffer,
+    TOPIC_SERVICE: Topic,
+    RELIABLE_TOPIC_SERVICE: ReliableTopic,
+    PN_COUNTER_SERVICE: PNCounter,
+    FLAKE_ID_GENERATOR_SERVICE: FlakeIdGenerator,
+}
 
 P = TypeVar("P", bound=Proxy)
 
@@ -270,6 +292,76 @@ class HazelcastClient:
         assert isinstance(proxy, NearCachedMap)
         await proxy._ensure_ready()
         return proxy
+
+    async def get_multi_map(self, name: str) -> MultiMap[Any, Any]:
+        """The distributed multi-map called *name* (created on the cluster on first use).
+
+        Cancellation: stops; nothing is left half made.
+        """
+        return await self._get_proxy(MULTI_MAP_SERVICE, name, MultiMap)
+
+    async def get_replicated_map(self, name: str) -> ReplicatedMap[Any, Any]:
+        """The replicated map called *name* (created on the cluster on first use).
+
+        Cancellation: stops; nothing is left half made.
+        """
+        return await self._get_proxy(REPLICATED_MAP_SERVICE, name, ReplicatedMap)
+
+    async def get_queue(self, name: str) -> Queue[Any]:
+        """The distributed queue called *name* (created on the cluster on first use).
+
+        Cancellation: stops; nothing is left half made.
+        """
+        return await self._get_proxy(QUEUE_SERVICE, name, Queue)
+
+    async def get_set(self, name: str) -> Set[Any]:
+        """The distributed set called *name* (created on the cluster on first use).
+
+        Cancellation: stops; nothing is left half made.
+        """
+        return await self._get_proxy(SET_SERVICE, name, Set)
+
+    async def get_list(self, name: str) -> List[Any]:
+        """The distributed list called *name* (created on the cluster on first use).
+
+        Cancellation: stops; nothing is left half made.
+        """
+        return await self._get_proxy(LIST_SERVICE, name, List)
+
+    async def get_ringbuffer(self, name: str) -> Ringbuffer[Any]:
+        """The ringbuffer called *name* (created on the cluster on first use).
+
+        Cancellation: stops; nothing is left half made.
+        """
+        return await self._get_proxy(RINGBUFFER_SERVICE, name, Ringbuffer)
+
+    async def get_topic(self, name: str) -> Topic[Any]:
+        """The topic called *name* (created on the cluster on first use).
+
+        Cancellation: stops; nothing is left half made.
+        """
+        return await self._get_proxy(TOPIC_SERVICE, name, Topic)
+
+    async def get_reliable_topic(self, name: str) -> ReliableTopic[Any]:
+        """The reliable topic called *name*, backed by the ringbuffer ``_hz_rb_<name>``.
+
+        Cancellation: stops; nothing is left half made.
+        """
+        return await self._get_proxy(RELIABLE_TOPIC_SERVICE, name, ReliableTopic)
+
+    async def get_pn_counter(self, name: str) -> PNCounter:
+        """The PN counter called *name* (created on the cluster on first use).
+
+        Cancellation: stops; nothing is left half made.
+        """
+        return await self._get_proxy(PN_COUNTER_SERVICE, name, PNCounter)
+
+    async def get_flake_id_generator(self, name: str) -> FlakeIdGenerator:
+        """The Flake ID generator called *name* (created on the cluster on first use).
+
+        Cancellation: stops; nothing is left half made.
+        """
+        return await self._get_proxy(FLAKE_ID_GENERATOR_SERVICE, name, FlakeIdGenerator)
 
     def _new_near_cached_map(
         self, service_name: str, name: str, context: ProxyContext

@@ -613,6 +613,66 @@ class HazelcastClient:
         result: BlockingObject = self._call(self._client.get_map, name)
         return result
 
+    def get_multi_map(self, name: str) -> BlockingObject:
+        """The multi-map *name*, with blocking methods (those of
+        :class:`hztrio.proxy.multi_map.MultiMap`)."""
+        result: BlockingObject = self._call(self._client.get_multi_map, name)
+        return result
+
+    def get_replicated_map(self, name: str) -> BlockingObject:
+        """The replicated map *name*, with blocking methods (those of
+        :class:`hztrio.proxy.replicated_map.ReplicatedMap`)."""
+        result: BlockingObject = self._call(self._client.get_replicated_map, name)
+        return result
+
+    def get_queue(self, name: str) -> BlockingObject:
+        """The queue *name*, with blocking methods (those of
+        :class:`hztrio.proxy.queue.Queue`)."""
+        result: BlockingObject = self._call(self._client.get_queue, name)
+        return result
+
+    def get_set(self, name: str) -> BlockingObject:
+        """The set *name*, with blocking methods (those of
+        :class:`hztrio.proxy.set.Set`)."""
+        result: BlockingObject = self._call(self._client.get_set, name)
+        return result
+
+    def get_list(self, name: str) -> BlockingObject:
+        """The list *name*, with blocking methods (those of
+        :class:`hztrio.proxy.list.List`)."""
+        result: BlockingObject = self._call(self._client.get_list, name)
+        return result
+
+    def get_ringbuffer(self, name: str) -> BlockingObject:
+        """The ringbuffer *name*, with blocking methods (those of
+        :class:`hztrio.proxy.ringbuffer.Ringbuffer`)."""
+        result: BlockingObject = self._call(self._client.get_ringbuffer, name)
+        return result
+
+    def get_topic(self, name: str) -> BlockingObject:
+        """The topic *name*, with blocking methods (those of
+        :class:`hztrio.proxy.topic.Topic`)."""
+        result: BlockingObject = self._call(self._client.get_topic, name)
+        return result
+
+    def get_reliable_topic(self, name: str) -> BlockingObject:
+        """The reliable topic *name*, with blocking methods (those of
+        :class:`hztrio.proxy.reliable_topic.ReliableTopic`)."""
+        result: BlockingObject = self._call(self._client.get_reliable_topic, name)
+        return result
+
+    def get_pn_counter(self, name: str) -> BlockingObject:
+        """The PN counter *name*, with blocking methods (those of
+        :class:`hztrio.proxy.pn_counter.PNCounter`)."""
+        result: BlockingObject = self._call(self._client.get_pn_counter, name)
+        return result
+
+    def get_flake_id_generator(self, name: str) -> BlockingObject:
+        """The Flake ID generator *name*, with blocking methods (those of
+        :class:`hztrio.proxy.flake_id_generator.FlakeIdGenerator`)."""
+        result: BlockingObject = self._call(self._client.get_flake_id_generator, name)
+        return result
+
     def get_distributed_objects(self) -> list[BlockingObject]:
         """Every distributed object of the cluster, as proxies."""
         result: list[BlockingObject] = self._call(self._client.get_distributed_objects)
