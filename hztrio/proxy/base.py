@@ -205,6 +205,7 @@ class Proxy:
         self._schemas = context.schemas
         #: the calling task's thread id (bound to the event loop's own function on first use)
         self._thread_id: Callable[[], int] = self._first_thread_id
+        self._name_partition = -1
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"
@@ -224,6 +225,25 @@ class Proxy:
         return True
 
     # -- helpers for subclasses -------------------------------------------------------------
+
+    def _name_partition_id(self) -> int:
+        """The partition of a structure that lives on one partition (queue, list, set,
+        ringbuffer, …): that of its name's partition key, the part after an ``@`` if there is
+        one (``"orders@customer-7"`` lives with key ``"customer-7"``), as members compute it."""
+        partition_id = self._name_partition
+        if partition_id < 0:
+            name = self.name
+            partition_key = name.partition("@")[2] if "@" in name else name
+            partition_id = self._partitions.get_partition_id(self._key_data(partition_key))
+            if partition_id >= 0:
+                self._name_partition = partition_id
+        return partition_id
+
+    def _invoke_on_name_partition(
+        self, request: bytearray, retryable: bool = False
+    ) -> Coroutine[Any, Any, ClientMessage]:
+        """Invoke on the partition of the structure's name (see :meth:`_name_partition_id`)."""
+        return self._invoke_on_partition(request, self._name_partition_id(), retryable)
 
     def _key_data(self, key: Any) -> Data:
         if key is None:
