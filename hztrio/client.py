@@ -160,6 +160,7 @@ class HazelcastClient:
             cluster=self.cluster_service,
             listeners=self._listeners,
             spawn=self._spawn,
+            config=config,
         )
         self._proxies: dict[tuple[str, str], Proxy] = {}
         self._state = _NEW

@@ -20,6 +20,7 @@ from ..serialization.data import SPLIT_SIZE, SplitData
 if TYPE_CHECKING:
     from .._backend import Backend
     from ..cluster import ClusterService
+    from ..config import Config
     from ..invocation import InvocationService
     from ..listener import ListenerService
     from ..partition import PartitionTable
@@ -155,6 +156,7 @@ class ProxyContext:
 
     __slots__ = (
         "cluster",
+        "config",
         "invocations",
         "listeners",
         "on_destroy",
@@ -175,6 +177,7 @@ class ProxyContext:
         cluster: ClusterService | None = None,
         listeners: ListenerService | None = None,
         spawn: Callable[..., None] | None = None,
+        config: Config | None = None,
     ) -> None:
         self.invocations = invocations
         self.partitions = partitions
@@ -184,6 +187,8 @@ class ProxyContext:
         self.cluster = cluster
         self.listeners = listeners
         self.spawn = spawn
+        #: the client's configuration (per-object options such as ``reliable_topics``)
+        self.config = config
 
 
 class Proxy:
