@@ -48,6 +48,7 @@ from .proxy.ringbuffer import RINGBUFFER_SERVICE, Ringbuffer
 from .proxy.set import SET_SERVICE, Set
 from .proxy.topic import TOPIC_SERVICE, Topic
 from .serialization import SerializationService
+from .transaction import TWO_PHASE, Transaction
 from .util import RoundRobinLB
 
 __all__ = ["HazelcastClient"]
@@ -405,6 +406,21 @@ class HazelcastClient:
             await anyio.lowlevel.checkpoint()
         assert isinstance(proxy, cls)
         return proxy
+
+    def new_transaction(
+        self, timeout: float = 120, durability: int = 1, type: int = TWO_PHASE
+    ) -> Transaction:
+        """A new transaction, not begun yet: use it as ``async with client.new_transaction()
+        as tx:`` (begins; commits on a clean exit, rolls back on an exception or
+        cancellation), or call ``begin``/``commit``/``rollback`` yourself.
+
+        *timeout*: seconds the transaction may live before the member rolls it back;
+        *durability*: how many backups keep its log; *type*: ``hztrio.transaction.TWO_PHASE``
+        or ``ONE_PHASE``. Raises TypeError/ValueError for a wrong option. See
+        docs/transactions.md.
+        """
+        self._check_active()
+        return Transaction(self._proxy_context, self._connections, timeout, durability, type)
 
     async def get_distributed_objects(self) -> list[Proxy]:
         """Every distributed object of the cluster, as proxies.

@@ -58,6 +58,7 @@ from .lifecycle import LifecycleService, LifecycleState
 from .listener import DEFAULT_BUFFER_SIZE, EventSubscription
 from .partition import PartitionService
 from .proxy.base import Proxy, adopt_thread_id, new_thread_id
+from .transaction import Transaction, _TransactionalObject
 
 __all__ = ["BlockingEvents", "BlockingObject", "HazelcastClient"]
 
@@ -406,6 +407,8 @@ def _wrap(value: Any, loop: _EventLoopThread) -> Any:
     """Blocking counterparts of the client's objects; anything else as it is."""
     if isinstance(value, EventSubscription):
         return BlockingEvents(value, loop)
+    if isinstance(value, Transaction):
+        return BlockingTransaction(value, loop)
     if isinstance(value, _WRAPPED_TYPES):
         return BlockingObject(value, loop)
     if isinstance(value, list) and value and isinstance(value[0], Proxy):
@@ -465,6 +468,24 @@ class BlockingObject:
     def blocking(self) -> BlockingObject:
         """This object: for code written for the official client's ``.blocking()``."""
         return self
+
+
+class BlockingTransaction(BlockingObject):
+    """A :class:`~hztrio.transaction.Transaction` with blocking methods, and a context
+    manager: ``with client.new_transaction() as tx:`` begins it, commits on a clean exit and
+    rolls back when the block raises."""
+
+    def __enter__(self) -> BlockingTransaction:
+        self._loop.call(self._target.begin)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._loop.call(self._target.__aexit__, exc_type, exc, tb)
 
 
 class BlockingEvents(Generic[T]):
@@ -532,7 +553,7 @@ async def _next_event(subscription: EventSubscription[T], seconds: float | None)
             return None
 
 
-_WRAPPED_TYPES = (Proxy, LifecycleService, ClusterService, PartitionService)
+_WRAPPED_TYPES = (Proxy, _TransactionalObject, LifecycleService, ClusterService, PartitionService)
 
 
 class HazelcastClient:
@@ -671,6 +692,17 @@ class HazelcastClient:
         """The Flake ID generator *name*, with blocking methods (those of
         :class:`hztrio.proxy.flake_id_generator.FlakeIdGenerator`)."""
         result: BlockingObject = self._call(self._client.get_flake_id_generator, name)
+        return result
+
+    def new_transaction(
+        self, timeout: float = 120, durability: int = 1, type: int = 1
+    ) -> BlockingTransaction:
+        """A new transaction (see :meth:`hztrio.HazelcastClient.new_transaction`), with
+        blocking methods: ``with client.new_transaction() as tx:`` commits on a clean exit
+        and rolls back when the block raises."""
+        result: BlockingTransaction = self._call(
+            self._client.new_transaction, timeout, durability, type
+        )
         return result
 
     def get_distributed_objects(self) -> list[BlockingObject]:

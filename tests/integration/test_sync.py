@@ -375,3 +375,24 @@ def test_object_and_membership_event_iterators(client: Any) -> None:
     with client.cluster_service.membership_events(fire_for_existing=True) as members:
         first = members.next_event(timeout=20)
         assert first.member.uuid == client.cluster_service.get_members()[0].uuid
+
+
+def test_transactions_commit_and_roll_back(client: Any) -> None:
+    name = unique("sync-tx")
+    plain = client.get_map(name)
+    with client.new_transaction(timeout=30) as tx:
+        m = tx.get_map(name)
+        assert m.put("a", 1) is None
+        assert m.get("a") == 1
+        assert plain.key_set() == []
+    assert tx.state.name == "COMMITTED"
+    assert plain.get("a") == 1
+
+    with pytest.raises(KeyError):
+        with client.new_transaction() as tx:
+            tx.get_map(name).put("a", 2)
+            tx.get_queue(unique("sync-tx-q")).offer("x")
+            raise KeyError("abort")
+    assert tx.state.name == "ROLLED_BACK"
+    assert plain.get("a") == 1
+    assert not plain.is_locked("a")
