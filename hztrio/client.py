@@ -17,6 +17,7 @@ from ._concurrency import flatten_group, reraise
 from .cluster import ClusterService
 from .compact import CompactSchemaService
 from .config import Config
+from .cp import CPSubsystem
 from .errors import ClientNotActiveError, HazelcastInternalError
 from .invocation import InvocationService
 from .lifecycle import LifecycleService, LifecycleState
@@ -163,6 +164,8 @@ class HazelcastClient:
             spawn=self._spawn,
             config=config,
         )
+        #: the CP Subsystem's data structures (AtomicLong, CountDownLatch, …; docs/cp.md)
+        self.cp_subsystem = CPSubsystem(self._proxy_context, self.name, self._check_active)
         self._proxies: dict[tuple[str, str], Proxy] = {}
         self._state = _NEW
         self._task_group: anyio.abc.TaskGroup | None = None

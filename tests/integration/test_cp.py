@@ -1,0 +1,401 @@
+"""The CP Subsystem (AtomicLong, AtomicReference, CountDownLatch) against a real member.
+
+Hazelcast 5.5+ community members refuse CP calls (a licensed feature there), so these tests
+run on a 5.3.0 member, whose community edition has the CP Subsystem ("unsafe mode" on one
+member). The functions of alter/apply are Java classes of tests/java/CPFunctions.java.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+from hztrio import HazelcastClient
+from hztrio.cp import AtomicLong, AtomicReference, CountDownLatch, parse_name
+from hztrio.errors import (
+    ClientNotActiveError,
+    DistributedObjectDestroyedError,
+    IllegalStateError,
+    UnsupportedOperationError,
+)
+from hztrio.protocol.codecs import count_down_latch as latch_codecs
+from hztrio.serialization.api import IdentifiedDataSerializable, ObjectDataInput, ObjectDataOutput
+from hztrio.testing import Cluster, compile_java, start_cluster_sync
+from tests.conftest import client_options, unique
+
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(120)]
+
+CP_VERSION = "5.3.0"
+JAVA = [Path(__file__).parent.parent / "java" / "CPFunctions.java"]
+FACTORY_CONFIG = """
+<serialization>
+    <data-serializable-factories>
+        <data-serializable-factory factory-id="66">
+            hztrio.test.CPFunctions
+        </data-serializable-factory>
+    </data-serializable-factories>
+</serialization>
+"""
+LONG_MAX = 2**63 - 1
+LONG_MIN = -(2**63)
+
+
+@pytest.fixture(scope="module")
+def cp_member() -> Iterator[Cluster]:
+    """One 5.3.0 member (CP in unsafe mode) with the test functions, for this module."""
+    classes = compile_java(JAVA, version=CP_VERSION)
+    with start_cluster_sync(
+        1, version=CP_VERSION, classpath=[classes], extra_config=FACTORY_CONFIG, sql=False
+    ) as cluster:
+        yield cluster
+
+
+@pytest.fixture
+async def client(cp_member: Cluster) -> Any:
+    async with HazelcastClient(**client_options(cp_member)) as c:
+        yield c
+
+
+class _Function(IdentifiedDataSerializable):
+    CLASS_ID = 0
+
+    def read_data(self, object_data_input: ObjectDataInput) -> None:
+        pass
+
+    def write_data(self, object_data_output: ObjectDataOutput) -> None:
+        pass
+
+    def get_factory_id(self) -> int:
+        return 66
+
+    def get_class_id(self) -> int:
+        return self.CLASS_ID
+
+
+class Multiply(_Function):
+    """AtomicLong: value * factor."""
+
+    CLASS_ID = 1
+
+    def __init__(self, factor: int = 1) -> None:
+        self.factor = factor
+
+    def write_data(self, object_data_output: ObjectDataOutput) -> None:
+        object_data_output.write_long(self.factor)
+
+
+class DescribeLong(_Function):
+    """AtomicLong: ``"value=<value>"``."""
+
+    CLASS_ID = 2
+
+
+class Append(_Function):
+    """AtomicReference of str: value + suffix (the suffix for None)."""
+
+    CLASS_ID = 3
+
+    def __init__(self, suffix: str = "") -> None:
+        self.suffix = suffix
+
+    def write_data(self, object_data_output: ObjectDataOutput) -> None:
+        object_data_output.write_string(self.suffix)
+
+
+class Length(_Function):
+    """AtomicReference of str: len(value) (None for None)."""
+
+    CLASS_ID = 4
+
+
+class Fail(_Function):
+    """Throws IllegalStateException on the member."""
+
+    CLASS_ID = 5
+
+
+# -- names and groups ---------------------------------------------------------------------------
+
+
+def test_names_follow_the_official_rules() -> None:
+    assert parse_name("counter") == ("counter", "counter")
+    assert parse_name(" counter@mygroup ") == ("counter@mygroup", "counter")
+    assert parse_name("counter@DEFAULT") == ("counter", "counter")
+    for bad in ("", "  ", "a@b@c", "@group", "counter@", "counter@metadata", "c@METADATA"):
+        with pytest.raises(ValueError):
+            parse_name(bad)
+    with pytest.raises(TypeError):
+        parse_name(7)
+
+
+async def test_groups_keep_separate_state(client: HazelcastClient) -> None:
+    name = unique("grouped")
+    cp = client.cp_subsystem
+    plain = await cp.get_atomic_long(name)
+    same = await cp.get_atomic_long(f"{name}@default")
+    grouped = await cp.get_atomic_long(f"{name}@group1")
+    assert isinstance(plain, AtomicLong)
+    assert plain.name == same.name == name
+    assert grouped.name == f"{name}@group1" and grouped.object_name == name
+    assert grouped.get_group_id().name == "group1"
+    await plain.set(5)
+    assert await same.get() == 5
+    assert await grouped.get() == 0
+    with pytest.raises(ValueError, match="METADATA"):
+        await cp.get_atomic_long(f"{name}@metadata")
+    with pytest.raises(TypeError):
+        await cp.get_count_down_latch(None)  # type: ignore[arg-type]
+
+
+async def test_getters_need_a_started_client(cp_member: Cluster) -> None:
+    client = HazelcastClient(**client_options(cp_member))
+    with pytest.raises(ClientNotActiveError):
+        await client.cp_subsystem.get_atomic_long("never")
+
+
+async def test_a_licensed_feature_on_a_5_5_community_member(
+    client_factory: Any,
+) -> None:
+    async with client_factory() as client:
+        with pytest.raises(UnsupportedOperationError, match="licensed feature"):
+            await client.cp_subsystem.get_atomic_long(unique("refused"))
+
+
+# -- AtomicLong -------------------------------------------------------------------------------
+
+
+async def test_atomic_long_arithmetic(client: HazelcastClient) -> None:
+    counter = await client.cp_subsystem.get_atomic_long(unique("long"))
+    assert await counter.get() == 0
+    assert await counter.increment_and_get() == 1
+    assert await counter.get_and_increment() == 1
+    assert await counter.add_and_get(10) == 12
+    assert await counter.get_and_add(-2) == 12
+    assert await counter.decrement_and_get() == 9
+    assert await counter.get_and_decrement() == 9
+    assert await counter.get_and_set(100) == 8
+    assert not await counter.compare_and_set(99, 1)
+    assert await counter.compare_and_set(100, 1)
+    assert await counter.get() == 1
+    await counter.set(LONG_MAX)
+    assert await counter.increment_and_get() == LONG_MIN  # wraps as Java's long does
+    await counter.set(LONG_MIN)
+    assert await counter.get() == LONG_MIN
+
+
+async def test_atomic_long_concurrent_increments(client: HazelcastClient) -> None:
+    counter = await client.cp_subsystem.get_atomic_long(unique("concurrent"))
+
+    async def bump() -> None:
+        for _ in range(10):
+            await counter.increment_and_get()
+
+    async with anyio.create_task_group() as tg:
+        for _ in range(10):
+            tg.start_soon(bump)
+    assert await counter.get() == 100
+
+
+async def test_atomic_long_functions(client: HazelcastClient) -> None:
+    counter = await client.cp_subsystem.get_atomic_long(unique("functions"))
+    await counter.set(3)
+    await counter.alter(Multiply(2))
+    assert await counter.get() == 6
+    assert await counter.alter_and_get(Multiply(10)) == 60
+    assert await counter.get_and_alter(Multiply(-1)) == 60
+    assert await counter.get() == -60
+    assert await counter.apply(DescribeLong()) == "value=-60"
+    assert await counter.get() == -60
+    with pytest.raises(IllegalStateError, match="on purpose"):
+        await counter.alter(Fail())
+    assert await counter.get() == -60
+
+
+async def test_atomic_long_rejects_bad_arguments(client: HazelcastClient) -> None:
+    counter = await client.cp_subsystem.get_atomic_long(unique("bad"))
+    for bad in ("1", 1.5, True, None):
+        with pytest.raises(TypeError):
+            await counter.add_and_get(bad)  # type: ignore[arg-type]
+        with pytest.raises(TypeError):
+            await counter.set(bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        await counter.get_and_add(LONG_MAX + 1)
+    with pytest.raises(ValueError):
+        await counter.compare_and_set(0, LONG_MIN - 1)
+    for method in (counter.alter, counter.alter_and_get, counter.get_and_alter, counter.apply):
+        with pytest.raises(TypeError):
+            await method(None)
+    assert await counter.get() == 0
+
+
+async def test_destroy_is_final(client: HazelcastClient) -> None:
+    name = unique("destroyed")
+    counter = await client.cp_subsystem.get_atomic_long(name)
+    await counter.set(1)
+    assert await counter.destroy() is True
+    with pytest.raises(DistributedObjectDestroyedError):
+        await counter.get()
+    again = await client.cp_subsystem.get_atomic_long(name)
+    with pytest.raises(DistributedObjectDestroyedError):
+        await again.increment_and_get()
+    latch = await client.cp_subsystem.get_count_down_latch(name)  # another service: a new one
+    assert await latch.get_count() == 0
+
+
+# -- AtomicReference -----------------------------------------------------------------------------
+
+
+async def test_atomic_reference_values(client: HazelcastClient) -> None:
+    ref: AtomicReference[Any] = await client.cp_subsystem.get_atomic_reference(unique("ref"))
+    assert await ref.get() is None
+    assert await ref.is_none() and await ref.is_null()
+    assert await ref.contains(None)
+    assert await ref.compare_and_set(None, "first")
+    assert not await ref.compare_and_set(None, "second")
+    assert await ref.get() == "first"
+    assert await ref.contains("first") and not await ref.contains("other")
+    assert await ref.get_and_set(42) == "first"
+    assert not await ref.is_none()
+    assert await ref.compare_and_set(42, b"\x00bytes")
+    assert await ref.get() == b"\x00bytes"
+    await ref.set([1, "two"])
+    assert await ref.get() == [1, "two"]
+    await ref.clear()
+    assert await ref.get() is None and await ref.is_none()
+    assert await ref.get_and_set(None) is None
+    await ref.set("x" * 100_000)
+    assert await ref.get() == "x" * 100_000
+
+
+async def test_atomic_reference_functions(client: HazelcastClient) -> None:
+    ref: AtomicReference[Any] = await client.cp_subsystem.get_atomic_reference(unique("fref"))
+    assert await ref.apply(Length()) is None
+    await ref.alter(Append("a"))
+    assert await ref.get() == "a"
+    assert await ref.alter_and_get(Append("b")) == "ab"
+    assert await ref.get_and_alter(Append("c")) == "ab"
+    assert await ref.get() == "abc"
+    assert await ref.apply(Length()) == 3
+    assert await ref.get() == "abc"
+    with pytest.raises(IllegalStateError, match="on purpose"):
+        await ref.apply(Fail())
+    with pytest.raises(TypeError):
+        await ref.alter(None)
+    await ref.destroy()
+    with pytest.raises(DistributedObjectDestroyedError):
+        await ref.get()
+
+
+# -- CountDownLatch -------------------------------------------------------------------------------
+
+
+async def test_latch_counts(client: HazelcastClient) -> None:
+    latch = await client.cp_subsystem.get_count_down_latch(unique("latch"))
+    assert isinstance(latch, CountDownLatch)
+    assert await latch.get_count() == 0
+    assert await latch.await_latch(0)  # open already
+    assert await latch.try_set_count(2)
+    assert not await latch.try_set_count(5)  # a countdown is under way
+    assert not await latch.await_latch(0)
+    assert not await latch.await_latch(-1)
+    await latch.count_down()
+    assert await latch.get_count() == 1
+    await latch.count_down()
+    assert await latch.get_count() == 0
+    await latch.count_down()  # nothing happens at zero
+    assert await latch.get_count() == 0
+    assert await latch.await_latch(1)
+    assert await latch.try_set_count(1)  # reusable once open
+    assert await latch.get_count() == 1
+
+
+async def test_latch_rejects_bad_arguments(client: HazelcastClient) -> None:
+    latch = await client.cp_subsystem.get_count_down_latch(unique("badlatch"))
+    for bad_count in (0, -1, 2**31):
+        with pytest.raises(ValueError):
+            await latch.try_set_count(bad_count)
+    for bad in ("1", 1.0, None, True):
+        with pytest.raises(TypeError):
+            await latch.try_set_count(bad)  # type: ignore[arg-type]
+    for bad in ("1", None, True):
+        with pytest.raises(TypeError):
+            await latch.await_latch(bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        await latch.await_latch(float("nan"))
+    assert await latch.get_count() == 0
+
+
+async def test_await_is_released_by_another_client(
+    client: HazelcastClient, cp_member: Cluster
+) -> None:
+    name = unique("release")
+    latch = await client.cp_subsystem.get_count_down_latch(name)
+    assert await latch.try_set_count(2)
+    results: list[bool] = []
+    started = anyio.Event()
+
+    async def waiter() -> None:
+        started.set()
+        results.append(await latch.await_latch(30))
+
+    async with HazelcastClient(**client_options(cp_member)) as other:
+        remote = await other.cp_subsystem.get_count_down_latch(name)
+        with anyio.fail_after(20):
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(waiter)
+                await started.wait()
+                await remote.count_down()
+                assert not results
+                await remote.count_down()
+    assert results == [True]
+
+
+async def test_await_times_out_on_the_member_beyond_invocation_timeout(
+    cp_member: Cluster,
+) -> None:
+    async with HazelcastClient(**client_options(cp_member, invocation_timeout=0.5)) as client:
+        latch = await client.cp_subsystem.get_count_down_latch(unique("slow"))
+        assert await latch.try_set_count(1)
+        start = anyio.current_time()
+        assert not await latch.await_latch(1.2)  # longer than invocation_timeout: no error
+        assert anyio.current_time() - start >= 1.1
+
+
+async def test_await_cancellation(client: HazelcastClient) -> None:
+    latch = await client.cp_subsystem.get_count_down_latch(unique("cancel"))
+    assert await latch.try_set_count(1)
+    invocations = client._invocations
+    before = invocations.pending_count
+    start = anyio.current_time()
+    with anyio.move_on_after(0.3) as scope:
+        await latch.await_latch(60)
+    assert scope.cancelled_caught
+    assert anyio.current_time() - start < 5
+    assert invocations.pending_count == before
+    # the latch is unchanged and the client still works
+    assert await latch.get_count() == 1
+    await latch.count_down()
+    assert await latch.await_latch(5)
+
+
+async def test_count_down_with_one_invocation_id_counts_once(client: HazelcastClient) -> None:
+    """What count_down's retries rely on: a resend with the same id and round is a no-op."""
+    latch = await client.cp_subsystem.get_count_down_latch(unique("once"))
+    assert await latch.try_set_count(3)
+    get_round = latch_codecs.COUNT_DOWN_LATCH_GET_ROUND
+    response = await client._invocations.invoke(
+        get_round.encode_request(latch.group_id, latch.object_name)
+    )
+    expected_round = get_round.decode_response(response)
+    invocation_uid = uuid.uuid4()
+    count_down = latch_codecs.COUNT_DOWN_LATCH_COUNT_DOWN.encode_request
+    for _ in range(3):
+        await client._invocations.invoke(
+            count_down(latch.group_id, latch.object_name, invocation_uid, expected_round)
+        )
+    assert await latch.get_count() == 2
