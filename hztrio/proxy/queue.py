@@ -22,6 +22,9 @@ QUEUE_SERVICE = "hz:impl:queueService"
 
 _logger = logging.getLogger("hztrio.proxy.queue")
 
+#: seconds a cancelled call waits (shielded) for the member to take back items it removed
+PUT_BACK_GRACE = 5.0
+
 _OFFER = codecs.QUEUE_OFFER.encode_request
 _PUT = codecs.QUEUE_PUT.encode_request
 _SIZE = codecs.QUEUE_SIZE.encode_request
@@ -314,7 +317,8 @@ class Queue(CollectionProxy, Generic[ItemType]):
             "back at the tail of the queue",
             self.name,
         )
-        with anyio.move_on_after(self._invocations.invocation_timeout, shield=True):
+        # the member keeps a put that waits for room even if the client stops waiting
+        with anyio.move_on_after(PUT_BACK_GRACE, shield=True):
             try:
                 await self._invocations.invoke(
                     request, partition_id=self._name_partition_id(), time_limit=math.inf

@@ -16,6 +16,7 @@ from hztrio.proxy.item import ItemEvent, ItemEventType
 from hztrio.proxy.queue import Queue
 from hztrio.testing import Cluster, start_cluster_sync
 from tests.conftest import Recorder, client_options, eventually, unique
+from tests.integration.serialization_samples import Inner, InnerSerializer
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(120)]
 
@@ -270,6 +271,33 @@ async def test_cancelled_put_still_adds_its_item(client: HazelcastClient) -> Non
 
     await eventually(added)
     assert await q.iterator() == [1, 2, "patient"]
+
+
+async def test_cancelled_while_fetching_a_schema_puts_the_item_back(
+    member_with_bounded_queues: Cluster,
+) -> None:
+    name = unique("compact")
+    options = client_options(member_with_bounded_queues, compact_serializers=[InnerSerializer()])
+    async with HazelcastClient(**options) as writer, HazelcastClient(**options) as reader:
+        await (await writer.get_queue(name)).offer(Inner("x", 1))
+        q = await reader.get_queue(name)
+        fetching = anyio.Event()
+
+        async def slow_fetch(schema_id: int) -> None:
+            fetching.set()
+            await anyio.sleep_forever()
+
+        reader._schemas.fetch = slow_fetch  # type: ignore[method-assign]
+        async with anyio.create_task_group() as tg:
+
+            async def taker() -> None:
+                await q.take()  # the member removes the item; the reader lacks its schema
+
+            tg.start_soon(taker)
+            with anyio.fail_after(10):
+                await fetching.wait()
+            tg.cancel_scope.cancel()
+        assert await (await writer.get_queue(name)).poll(timeout=10) == Inner("x", 1)
 
 
 # -- item events ---------------------------------------------------------------------------------
