@@ -60,7 +60,8 @@ class Queue(CollectionProxy, Generic[ItemType]):
     still take effect on the cluster. Calls that remove items and hand them to the caller
     (:meth:`take`, :meth:`poll`, :meth:`drain_to`) never lose an item to a cancellation
     while the connection stays up: an item the member hands out after the caller gave up
-    is put back (at the tail), with a warning in the log. See docs/collections.md.
+    is put back (at the tail), with a warning in the log. docs/collections.md says when
+    that cannot help.
     """
 
     _ADD_LISTENER = codecs.QUEUE_ADD_LISTENER
