@@ -265,7 +265,7 @@ class InvocationService:
                 else:
                     correlation_id, sent = self._send(inv, connection)
                     handler = inv.event_handler
-                    registered = answered = False
+                    registered = False
                     try:
                         if not sent and not await self._bounded(inv, connection.send(request)):
                             # never sent: always safe to try again elsewhere
@@ -276,7 +276,6 @@ class InvocationService:
                             event = inv.event
                             assert event is not None
                             await event.wait()
-                            answered = not inv.timed_out
                             error = self._outcome(inv)
                             if error is None:
                                 if inv.acks_expected > inv.acks_received:
@@ -287,7 +286,10 @@ class InvocationService:
                         self._pending.pop(correlation_id, None)
                         if handler is not None and not registered:
                             self.event_handlers.pop(correlation_id, None)
-                        if not answered and inv.on_orphaned is not None:
+                        if not registered and inv.on_orphaned is not None:
+                            # The caller does not get the response (cancelled, or failing
+                            # while it waited for backup acks): the handler decides what
+                            # a response it never saw must undo.
                             self._orphaned(inv, correlation_id, connection)
                 if error is None:
                     response = inv.response

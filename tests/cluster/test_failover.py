@@ -21,7 +21,7 @@ from hztrio.net.connection import Connection
 from hztrio.protocol.codecs import map as map_codecs
 from hztrio.protocol.types import Address
 from hztrio.testing import FaultProxy
-from tests.conftest import client_options, unique, wait_until
+from tests.conftest import client_options, eventually, unique, wait_until
 
 pytestmark = [pytest.mark.anyio]
 
@@ -211,6 +211,38 @@ async def test_backup_acks(hazelcast_cluster_factory: Any) -> None:
             for i in range(20):
                 await m.put(i, i)
             assert client._invocations.backup_acks_received == 0
+
+
+@pytest.mark.timeout(180)
+async def test_a_caller_cancelled_while_waiting_for_backup_acks_undoes_its_effect(
+    hazelcast_cluster_factory: Any,
+) -> None:
+    # The member has granted the lock / handed over the item; the client holds the response
+    # and waits for the backup's ack when the caller gives up. What the caller never got
+    # must be undone: the lock released, the item put back.
+    async with hazelcast_cluster_factory(2, backup_count=1) as cluster:
+        async with proxied_client(cluster, operation_backup_timeout=30.0) as (client, proxies):
+            primary, backup = cluster.members[0].address, cluster.members[1].address
+            key = _key_owned_by(client, primary)
+            m = await client.get_map(unique("acks-lock"))
+            queue = await client.get_queue(unique("acks-queue") + "@" + key)
+            await queue.offer("only item")
+            acks = client._invocations.backup_acks_received
+            proxies[backup].stall("downstream")  # the backup's acks stop reaching us
+            with anyio.move_on_after(1.5) as scope:
+                await m.lock(key)
+            assert scope.cancelled_caught
+            with anyio.move_on_after(1.5) as scope:
+                await queue.take()
+            assert scope.cancelled_caught
+            proxies[backup].pass_through()
+            await wait_until(lambda: client._invocations.backup_acks_received > acks)
+
+            async def undone() -> bool:
+                return not await m.is_locked(key) and await queue.size() == 1
+
+            await eventually(undone, within=20)
+            assert await queue.poll() == "only item"
 
 
 @pytest.mark.timeout(120)
