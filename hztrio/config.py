@@ -168,19 +168,7 @@ class QueryConstants:
 
 UNSUPPORTED_OPTIONS: frozenset[str] = frozenset(
     {
-        "ssl_enabled",
-        "ssl_cafile",
-        "ssl_certfile",
-        "ssl_keyfile",
-        "ssl_password",
-        "ssl_protocol",
-        "ssl_ciphers",
-        "ssl_check_hostname",
         "cloud_discovery_token",
-        "creds_username",
-        "creds_password",
-        "token_provider",
-        "flake_id_generators",
         "reliable_topics",
         "statistics_enabled",
         "statistics_period",
@@ -712,7 +700,7 @@ class Config:
     ssl_password: str | bytes | Callable[[], str | bytes] | None = None
     """Password of the private key, or a function returning it."""
     ssl_protocol: SSLProtocol = SSLProtocol.TLSv1_2
-    """Lowest TLS version to use."""
+    """The TLS version to use: that version only, as in the official client."""
     ssl_ciphers: str | None = None
     """OpenSSL cipher list; None for the defaults."""
     ssl_check_hostname: bool = False
@@ -721,11 +709,12 @@ class Config:
     cloud_discovery_token: str | None = None
     """Discovery token of a Hazelcast Cloud (Viridian) cluster."""
     creds_username: str | None = None
-    """User name to authenticate with (Enterprise)."""
+    """User name to authenticate with (checked by Enterprise members with security on)."""
     creds_password: str | None = None
-    """Password to authenticate with (Enterprise)."""
+    """Password to authenticate with (checked by Enterprise members with security on)."""
     token_provider: Any = None
-    """An object whose ``token()`` returns the token to authenticate with (Enterprise)."""
+    """An object whose ``token(address)`` returns the token (bytes) to authenticate with,
+    e.g. :class:`hztrio.security.BasicTokenProvider`; it wins over ``creds_*``."""
     # --- connection strategy ---
     async_start: bool = False
     """Return from start-up at once instead of waiting for the cluster."""

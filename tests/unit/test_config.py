@@ -121,17 +121,17 @@ def test_unsupported_options_list() -> None:
     assert UNSUPPORTED_OPTIONS <= OPTION_NAMES
     required = {
         "cloud_discovery_token",
-        "creds_username",
-        "creds_password",
-        "token_provider",
-        "flake_id_generators",
         "reliable_topics",
         "statistics_enabled",
         "statistics_period",
         "use_public_ip",
-    } | {name for name in OPTION_NAMES if name.startswith("ssl_")}
+    }
     assert required <= UNSUPPORTED_OPTIONS
     for name in (
+        *(name for name in OPTION_NAMES if name.startswith("ssl_")),
+        "creds_username",
+        "creds_password",
+        "token_provider",
         "backup_ack_to_client_enabled",
         "operation_backup_timeout",
         "fail_on_indeterminate_operation_state",
