@@ -21,17 +21,32 @@ from .atomic_long import ATOMIC_LONG_SERVICE, AtomicLong
 from .atomic_reference import ATOMIC_REFERENCE_SERVICE, AtomicReference
 from .base import CPProxy
 from .count_down_latch import COUNT_DOWN_LATCH_SERVICE, CountDownLatch
+from .fenced_lock import LOCK_SERVICE, FencedLock
+from .semaphore import (
+    GET_SEMAPHORE_TYPE,
+    SEMAPHORE_SERVICE,
+    Semaphore,
+    SessionAwareSemaphore,
+    SessionlessSemaphore,
+)
+from .session import SessionManager
 
 __all__ = [
     "ATOMIC_LONG_SERVICE",
     "ATOMIC_REFERENCE_SERVICE",
     "COUNT_DOWN_LATCH_SERVICE",
+    "LOCK_SERVICE",
+    "SEMAPHORE_SERVICE",
     "AtomicLong",
     "AtomicReference",
     "CPProxy",
     "CPSubsystem",
     "CountDownLatch",
+    "FencedLock",
     "RaftGroupId",
+    "Semaphore",
+    "SessionAwareSemaphore",
+    "SessionlessSemaphore",
 ]
 
 _CREATE_CP_GROUP = cp_group_codecs.CP_GROUP_CREATE_CP_GROUP
@@ -94,8 +109,10 @@ class CPSubsystem:
         check_active: Callable[[], None] | None = None,
     ) -> None:
         self._context = context
-        self._client_name = client_name
         self._check_active = check_active
+        self._sessions = SessionManager(context, client_name)
+        #: FencedLock proxies, one per name: they remember which task holds them
+        self._locks: dict[str, FencedLock] = {}
 
     async def get_atomic_long(self, name: str) -> AtomicLong:
         """The AtomicLong called *name* (``"name@group"`` for a group other than
@@ -127,6 +144,43 @@ class CPSubsystem:
         return CountDownLatch(
             COUNT_DOWN_LATCH_SERVICE, proxy_name, self._context, group_id, object_name
         )
+
+    async def get_lock(self, name: str) -> FencedLock:
+        """The FencedLock called *name* (``"name@group"`` for a group other than
+        ``default``), made on first use. The same proxy object comes back for the same name
+        (it remembers which tasks hold the lock).
+
+        Cancellation: stops; the CP group may have been created anyway.
+        """
+        proxy_name, object_name, group_id = await self._resolve(name)
+        proxy = self._locks.get(proxy_name)
+        if proxy is None or proxy.group_id != group_id:
+            proxy = self._locks[proxy_name] = FencedLock(
+                LOCK_SERVICE, proxy_name, self._context, group_id, object_name, self._sessions
+            )
+        return proxy
+
+    async def get_semaphore(self, name: str) -> Semaphore:
+        """The Semaphore called *name* (``"name@group"`` for a group other than
+        ``default``), made on first use: a :class:`SessionlessSemaphore` if the members
+        configure it ``jdk-compatible``, else a :class:`SessionAwareSemaphore`.
+
+        Cancellation: stops; the CP group may have been created anyway.
+        """
+        proxy_name, object_name, group_id = await self._resolve(name)
+        response = await self._context.invocations.invoke(
+            GET_SEMAPHORE_TYPE.encode_request(proxy_name), retryable=True
+        )
+        jdk_compatible = GET_SEMAPHORE_TYPE.decode_response(response)
+        cls = SessionlessSemaphore if jdk_compatible else SessionAwareSemaphore
+        return cls(
+            SEMAPHORE_SERVICE, proxy_name, self._context, group_id, object_name, self._sessions
+        )
+
+    async def _close_sessions(self) -> None:
+        """Close this client's CP sessions (for a graceful shutdown: the members release
+        the locks and permits held through them at once instead of at their expiry)."""
+        await self._sessions.close()
 
     async def _resolve(self, name: str) -> tuple[str, str, RaftGroupId]:
         """The proxy name, object name and CP group id of the structure called *name*."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..protocol.codecs import cp_group as cp_group_codecs
@@ -74,3 +75,18 @@ def check_long(value: Any, what: str) -> int:
     if not _LONG_MIN <= number <= _LONG_MAX:
         raise ValueError(f"{what} must fit in a signed 64-bit integer, got {number}")
     return number
+
+
+def seconds(timeout: object) -> float:
+    """A ``timeout=`` argument as seconds >= 0 (TypeError for a non-number, ValueError for
+    NaN); a negative timeout means not to wait."""
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(f"timeout must be a number of seconds, got {timeout!r}")
+    if math.isnan(timeout):
+        raise ValueError("timeout can't be NaN")
+    return max(0.0, float(timeout))
+
+
+def millis(wait: float) -> int:
+    """Seconds >= 0 as the protocol's milliseconds (infinity: the largest ``long``)."""
+    return min(int(wait * 1000), _LONG_MAX) if math.isfinite(wait) else _LONG_MAX

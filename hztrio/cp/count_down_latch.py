@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 
 from ..errors import OperationTimeoutError
 from ..protocol.codecs import count_down_latch as codecs
-from .base import CPProxy
+from .base import CPProxy, millis, seconds
 
 COUNT_DOWN_LATCH_SERVICE = "hz:raft:countDownLatchService"
 
@@ -18,7 +17,6 @@ _GET_COUNT = codecs.COUNT_DOWN_LATCH_GET_COUNT
 _GET_ROUND = codecs.COUNT_DOWN_LATCH_GET_ROUND
 
 _INT_MAX = 2**31 - 1
-_LONG_MAX = 2**63 - 1
 
 
 class CountDownLatch(CPProxy):
@@ -43,17 +41,12 @@ class CountDownLatch(CPProxy):
         is destroyed meanwhile. Cancellation: the call stops waiting at once; the member
         drops its side of the wait when *timeout* ends, and the latch is not changed.
         """
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-            raise TypeError(f"timeout must be a number of seconds, got {timeout!r}")
-        if math.isnan(timeout):
-            raise ValueError("timeout can't be NaN")
-        seconds = max(0.0, float(timeout))
-        millis = min(int(seconds * 1000), _LONG_MAX) if math.isfinite(seconds) else _LONG_MAX
-        request = _AWAIT.encode_request(self.group_id, self.object_name, uuid.uuid4(), millis)
+        wait = seconds(timeout)
+        request = _AWAIT.encode_request(self.group_id, self.object_name, uuid.uuid4(), millis(wait))
         response = await self._invocations.invoke(
             request,
             retryable=True,
-            time_limit=seconds + self._invocations.invocation_timeout,
+            time_limit=wait + self._invocations.invocation_timeout,
         )
         return bool(_AWAIT.decode_response(response))
 

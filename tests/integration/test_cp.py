@@ -1,8 +1,11 @@
-"""The CP Subsystem (AtomicLong, AtomicReference, CountDownLatch) against a real member.
+"""The CP Subsystem (AtomicLong, AtomicReference, CountDownLatch, FencedLock, Semaphore)
+against a real member.
 
 Hazelcast 5.5+ community members refuse CP calls (a licensed feature there), so these tests
 run on a 5.3.0 member, whose community edition has the CP Subsystem ("unsafe mode" on one
-member). The functions of alter/apply are Java classes of tests/java/CPFunctions.java.
+member). The functions of alter/apply are Java classes of tests/java/CPFunctions.java. CP
+sessions live SESSION_TTL seconds without heartbeats on that member, and semaphores named
+``jdk*`` are JDK-compatible (sessionless).
 """
 
 from __future__ import annotations
@@ -16,11 +19,21 @@ import anyio
 import pytest
 
 from hztrio import HazelcastClient
-from hztrio.cp import AtomicLong, AtomicReference, CountDownLatch, parse_name
+from hztrio.cp import (
+    AtomicLong,
+    AtomicReference,
+    CountDownLatch,
+    FencedLock,
+    SessionAwareSemaphore,
+    SessionlessSemaphore,
+    parse_name,
+)
 from hztrio.errors import (
     ClientNotActiveError,
     DistributedObjectDestroyedError,
+    IllegalMonitorStateError,
     IllegalStateError,
+    LockOwnershipLostError,
     UnsupportedOperationError,
 )
 from hztrio.protocol.codecs import count_down_latch as latch_codecs
@@ -32,7 +45,18 @@ pytestmark = [pytest.mark.anyio, pytest.mark.timeout(120)]
 
 CP_VERSION = "5.3.0"
 JAVA = [Path(__file__).parent.parent / "java" / "CPFunctions.java"]
-FACTORY_CONFIG = """
+SESSION_TTL = 4
+MEMBER_CONFIG = f"""
+<cp-subsystem>
+    <session-time-to-live-seconds>{SESSION_TTL}</session-time-to-live-seconds>
+    <session-heartbeat-interval-seconds>1</session-heartbeat-interval-seconds>
+    <semaphores>
+        <semaphore>
+            <name>jdk*</name>
+            <jdk-compatible>true</jdk-compatible>
+        </semaphore>
+    </semaphores>
+</cp-subsystem>
 <serialization>
     <data-serializable-factories>
         <data-serializable-factory factory-id="66">
@@ -50,7 +74,7 @@ def cp_member() -> Iterator[Cluster]:
     """One 5.3.0 member (CP in unsafe mode) with the test functions, for this module."""
     classes = compile_java(JAVA, version=CP_VERSION)
     with start_cluster_sync(
-        1, version=CP_VERSION, classpath=[classes], extra_config=FACTORY_CONFIG, sql=False
+        1, version=CP_VERSION, classpath=[classes], extra_config=MEMBER_CONFIG, sql=False
     ) as cluster:
         yield cluster
 
@@ -399,3 +423,254 @@ async def test_count_down_with_one_invocation_id_counts_once(client: HazelcastCl
             count_down(latch.group_id, latch.object_name, invocation_uid, expected_round)
         )
     assert await latch.get_count() == 2
+
+
+# -- FencedLock ---------------------------------------------------------------------------------
+
+
+async def test_lock_is_reentrant_and_owned_by_its_task(client: HazelcastClient) -> None:
+    lock = await client.cp_subsystem.get_lock(unique("lock"))
+    assert isinstance(lock, FencedLock)
+    assert await client.cp_subsystem.get_lock(lock.name) is lock
+    assert not await lock.is_locked()
+    fence = await lock.lock()
+    assert fence > FencedLock.INVALID_FENCE
+    assert await lock.lock() == fence  # reentrant: the same fence
+    assert await lock.try_lock() == fence
+    assert await lock.get_lock_count() == 3
+    assert await lock.is_locked() and await lock.is_locked_by_current_thread()
+    seen: dict[str, Any] = {}
+
+    async def other_task() -> None:
+        seen["locked"] = await lock.is_locked()
+        seen["mine"] = await lock.is_locked_by_current_thread()
+        seen["count"] = await lock.get_lock_count()
+        seen["try"] = await lock.try_lock(timeout=0.1)
+        with pytest.raises(IllegalMonitorStateError):
+            await lock.unlock()
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(other_task)
+    assert seen == {"locked": True, "mine": False, "count": 3, "try": FencedLock.INVALID_FENCE}
+    for _ in range(3):
+        await lock.unlock()
+    assert not await lock.is_locked() and await lock.get_lock_count() == 0
+    with pytest.raises(IllegalMonitorStateError):
+        await lock.unlock()
+
+    fences: list[int] = []
+
+    async def next_owner() -> None:
+        fences.append(await lock.lock())
+        await lock.unlock()
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(next_owner)
+    assert fences[0] > fence  # a new owner, a greater fence
+
+
+async def test_lock_waits_for_the_owner(client: HazelcastClient, cp_member: Cluster) -> None:
+    name = unique("contended")
+    lock = await client.cp_subsystem.get_lock(name)
+    first = await lock.lock()
+    async with HazelcastClient(**client_options(cp_member)) as other:
+        remote = await other.cp_subsystem.get_lock(name)
+        assert await remote.is_locked() and not await remote.is_locked_by_current_thread()
+        start = anyio.current_time()
+        assert await remote.try_lock(timeout=0.5) == FencedLock.INVALID_FENCE
+        assert anyio.current_time() - start >= 0.4
+        got: list[Any] = []
+        waiting = anyio.Event()
+
+        async def waiter() -> None:
+            waiting.set()
+            got.append(await remote.lock())
+            got.append(await remote.is_locked_by_current_thread())
+            got.append(await lock.is_locked_by_current_thread())  # the first client's view
+            await remote.unlock()
+
+        with anyio.fail_after(20):
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(waiter)
+                await waiting.wait()
+                await lock.unlock()
+        assert got[0] > first
+        assert got[1:] == [True, False]
+        assert not await remote.is_locked()
+
+
+async def test_lock_granted_after_the_caller_gave_up_is_released(
+    client: HazelcastClient,
+) -> None:
+    lock = await client.cp_subsystem.get_lock(unique("abandoned"))
+    await lock.lock()
+
+    async def impatient() -> None:
+        with anyio.move_on_after(0.3):
+            await lock.lock()  # gives up while waiting on the member
+
+    async def impatient_try() -> None:
+        with anyio.move_on_after(0.3):
+            await lock.try_lock(timeout=60)
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(impatient)
+        tg.start_soon(impatient_try)
+    await lock.unlock()
+    # the member now grants the abandoned requests; the client releases them at once
+    result: list[int] = []
+
+    async def newcomer() -> None:
+        result.append(await lock.try_lock(timeout=10))
+        await lock.unlock()
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(newcomer)
+    assert result[0] > FencedLock.INVALID_FENCE
+
+
+async def test_session_heartbeats_keep_a_lock_and_a_closed_session_loses_it(
+    client: HazelcastClient, cp_member: Cluster
+) -> None:
+    name = unique("session")
+    lock = await client.cp_subsystem.get_lock(name)
+    await lock.lock()
+    await anyio.sleep(SESSION_TTL + 1)  # longer than a session lives without heartbeats
+    assert await lock.is_locked_by_current_thread()
+    async with HazelcastClient(**client_options(cp_member)) as other:
+        remote = await other.cp_subsystem.get_lock(name)
+        assert await remote.try_lock() == FencedLock.INVALID_FENCE
+        await client.cp_subsystem._close_sessions()  # what a graceful shutdown does
+        assert await remote.try_lock(timeout=10) > FencedLock.INVALID_FENCE
+        await remote.unlock()
+    # the task that held the lock learns that it lost it, once
+    with pytest.raises(LockOwnershipLostError):
+        await lock.is_locked_by_current_thread()
+    assert not await lock.is_locked_by_current_thread()
+    assert await lock.lock() > FencedLock.INVALID_FENCE  # a new session
+    await lock.unlock()
+
+
+async def test_lock_destroy_and_bad_arguments(client: HazelcastClient) -> None:
+    lock = await client.cp_subsystem.get_lock(unique("gone"))
+    for bad in ("1", None):
+        with pytest.raises(TypeError):
+            await lock.try_lock(timeout=bad)  # type: ignore[arg-type]
+    assert await lock.lock() > 0
+    assert await lock.destroy()
+    with pytest.raises(DistributedObjectDestroyedError):
+        await lock.lock()
+
+
+# -- Semaphore ----------------------------------------------------------------------------------
+
+
+async def test_session_aware_semaphore(client: HazelcastClient) -> None:
+    semaphore = await client.cp_subsystem.get_semaphore(unique("sem"))
+    assert isinstance(semaphore, SessionAwareSemaphore)
+    with pytest.raises(IllegalStateError, match="no valid session"):
+        await semaphore.release()  # holds nothing: no session yet
+    assert await semaphore.available_permits() == 0
+    assert await semaphore.init(3)
+    assert not await semaphore.init(10)
+    await semaphore.acquire(2)
+    assert await semaphore.available_permits() == 1
+    assert not await semaphore.try_acquire(2)
+    start = anyio.current_time()
+    assert not await semaphore.try_acquire(2, timeout=0.3)
+    assert anyio.current_time() - start >= 0.25
+    assert await semaphore.try_acquire()
+    await semaphore.release(3)
+    assert await semaphore.available_permits() == 3
+    await semaphore.increase_permits(4)
+    await semaphore.reduce_permits(2)
+    await semaphore.increase_permits(0)
+    assert await semaphore.available_permits() == 5
+    assert await semaphore.drain_permits() == 5
+    assert await semaphore.available_permits() == 0
+    await semaphore.release(5)
+    await semaphore.reduce_permits(7)
+    assert await semaphore.available_permits() == -2
+
+
+async def test_semaphore_rejects_bad_arguments(client: HazelcastClient) -> None:
+    semaphore = await client.cp_subsystem.get_semaphore(unique("badsem"))
+    methods: tuple[Any, ...] = (semaphore.acquire, semaphore.try_acquire, semaphore.release)
+    for method in methods:
+        for bad in (0, -1, 2**31):
+            with pytest.raises(ValueError):
+                await method(bad)
+        with pytest.raises(TypeError):
+            await method("1")
+    methods = (semaphore.init, semaphore.increase_permits, semaphore.reduce_permits)
+    for method in methods:
+        with pytest.raises(ValueError):
+            await method(-1)
+        with pytest.raises(TypeError):
+            await method(1.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        await semaphore.try_acquire(1, timeout="1")  # type: ignore[arg-type]
+    assert await semaphore.available_permits() == 0
+
+
+async def test_semaphore_acquire_waits_and_cancels(client: HazelcastClient) -> None:
+    semaphore = await client.cp_subsystem.get_semaphore(unique("waitsem"))
+    assert await semaphore.init(1)
+    await semaphore.acquire()
+
+    async def impatient() -> None:
+        with anyio.move_on_after(0.3):
+            await semaphore.acquire()  # gives up while waiting on the member
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(impatient)
+    await semaphore.release()
+    # the member grants the abandoned acquire; the client gives the permit back at once
+    with anyio.fail_after(10):
+        await semaphore.acquire()
+    acquired = anyio.Event()
+
+    async def waiter() -> None:
+        await semaphore.acquire()
+        acquired.set()
+
+    with anyio.fail_after(10):
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(waiter)
+            assert not acquired.is_set()
+            await semaphore.release()
+            await acquired.wait()
+    assert await semaphore.available_permits() == 0
+    await semaphore.release()
+
+
+async def test_sessionless_semaphore(client: HazelcastClient, cp_member: Cluster) -> None:
+    name = unique("jdk")
+    semaphore = await client.cp_subsystem.get_semaphore(name)
+    assert isinstance(semaphore, SessionlessSemaphore)
+    await semaphore.release(2)  # no holder needed: it just adds permits
+    assert await semaphore.available_permits() == 2
+    assert await semaphore.try_acquire(2)
+    async with HazelcastClient(**client_options(cp_member)) as other:
+        remote = await other.cp_subsystem.get_semaphore(name)
+        assert isinstance(remote, SessionlessSemaphore)
+        assert not await remote.try_acquire(timeout=0.1)
+        done = anyio.Event()
+
+        async def waiter() -> None:
+            await remote.acquire()
+            done.set()
+
+        with anyio.fail_after(10):
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(waiter)
+                await semaphore.release()
+                await done.wait()
+    # the other client is gone; its permit stays taken (sessionless)
+    assert await semaphore.available_permits() == 0
+    await semaphore.increase_permits(3)
+    await semaphore.reduce_permits(1)
+    assert await semaphore.drain_permits() == 2
+    await semaphore.destroy()
+    with pytest.raises(DistributedObjectDestroyedError):
+        await semaphore.available_permits()
