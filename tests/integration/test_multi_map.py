@@ -24,10 +24,10 @@ LIST_CONFIG = """
 
 
 @pytest.fixture(scope="module")
-def list_member() -> Iterator[Cluster]:
-    """A member whose multimaps named ``list-*`` keep their values in a list (the default
+def two_members() -> Iterator[Cluster]:
+    """Two members whose multimaps named ``list-*`` keep their values in a list (the default
     is a set), for this module."""
-    with start_cluster_sync(1, extra_config=LIST_CONFIG, sql=False) as cluster:
+    with start_cluster_sync(2, extra_config=LIST_CONFIG, sql=False) as cluster:
         yield cluster
 
 
@@ -85,8 +85,8 @@ async def test_put_all_and_clear(client: HazelcastClient) -> None:
     assert await mm.get("k3") == []
 
 
-async def test_list_multimap_keeps_duplicates_in_order(list_member: Cluster) -> None:
-    async with HazelcastClient(**client_options(list_member)) as client:
+async def test_list_multimap_keeps_duplicates_in_order(two_members: Cluster) -> None:
+    async with HazelcastClient(**client_options(two_members)) as client:
         mm = await client.get_multi_map(unique("list"))
         assert await mm.put("fruit", "apple")
         assert await mm.put("fruit", "pear")
@@ -350,3 +350,39 @@ async def test_entry_events_iterator(client: HazelcastClient) -> None:
         with pytest.raises(EventsLostError), anyio.fail_after(10):
             async for _event in events:
                 await anyio.sleep(0.1)  # a slow consumer
+
+
+async def test_two_members_events_once_and_locks_per_client(two_members: Cluster) -> None:
+    options = client_options(two_members)
+    async with (
+        HazelcastClient(**options) as smart,
+        HazelcastClient(**options, smart_routing=False) as unisocket,
+    ):
+        name = unique("two")
+        mm = await smart.get_multi_map(name)
+        other = await unisocket.get_multi_map(name)
+        smart_events, unisocket_events = Recorder(), Recorder()
+        await mm.add_entry_listener(include_value=True, added_func=smart_events)
+        await other.add_entry_listener(added_func=unisocket_events)
+        keys = sorted(f"k{i}" for i in range(20))  # keys owned by both members
+        for key in keys:
+            await mm.put(key, 1)
+        assert await other.size() == len(keys)
+        # every event arrives once, whichever member owns its key
+        await smart_events.wait_for(lambda e: len(e) == len(keys))
+        await unisocket_events.wait_for(lambda e: len(e) == len(keys))
+        await mm.put("last", 1)
+        await smart_events.wait_for(lambda e: len(e) == len(keys) + 1)
+        with anyio.move_on_after(1):
+            await smart_events.wait_for(lambda e: len(e) > len(keys) + 1)
+        assert len(smart_events.items) == len(keys) + 1
+        assert sorted(e.key for e in smart_events.items) == sorted([*keys, "last"])
+
+        # a lock of one client's task is not the other client's, whatever its thread ids
+        await mm.lock("k0")
+        assert not await other.try_lock("k0")
+        with pytest.raises(IllegalMonitorStateError):
+            await other.unlock("k0")
+        await mm.unlock("k0")
+        assert await other.try_lock("k0")
+        await other.unlock("k0")
