@@ -36,6 +36,7 @@ from .protocol.codecs import client as client_codecs
 from .protocol.frame import ClientMessage
 from .protocol.types import DistributedObjectInfo
 from .proxy.base import MAP_SERVICE, Proxy, ProxyContext
+from .proxy.executor import EXECUTOR_SERVICE, Executor
 from .proxy.flake_id_generator import FLAKE_ID_GENERATOR_SERVICE, FlakeIdGenerator
 from .proxy.list import LIST_SERVICE, List
 from .proxy.map import Map
@@ -72,6 +73,7 @@ _PROXY_CLASSES: dict[str, type[Proxy]] = {
     RELIABLE_TOPIC_SERVICE: ReliableTopic,
     PN_COUNTER_SERVICE: PNCounter,
     FLAKE_ID_GENERATOR_SERVICE: FlakeIdGenerator,
+    EXECUTOR_SERVICE: Executor,
 }
 
 P = TypeVar("P", bound=Proxy)
@@ -367,6 +369,14 @@ class HazelcastClient:
         Cancellation: stops; nothing is left half made.
         """
         return await self._get_proxy(FLAKE_ID_GENERATOR_SERVICE, name, FlakeIdGenerator)
+
+    async def get_executor(self, name: str) -> Executor:
+        """The executor service called *name*, which runs tasks on members (see
+        docs/executor.md).
+
+        Cancellation: stops; nothing is left half made.
+        """
+        return await self._get_proxy(EXECUTOR_SERVICE, name, Executor)
 
     def _new_near_cached_map(
         self, service_name: str, name: str, context: ProxyContext

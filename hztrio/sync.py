@@ -694,6 +694,12 @@ class HazelcastClient:
         result: BlockingObject = self._call(self._client.get_flake_id_generator, name)
         return result
 
+    def get_executor(self, name: str) -> BlockingObject:
+        """The executor service *name*, with blocking methods (those of
+        :class:`hztrio.proxy.executor.Executor`)."""
+        result: BlockingObject = self._call(self._client.get_executor, name)
+        return result
+
     def new_transaction(
         self, timeout: float = 120, durability: int = 1, type: int = 1
     ) -> BlockingTransaction:
