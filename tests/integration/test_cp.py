@@ -79,6 +79,21 @@ def cp_member() -> Iterator[Cluster]:
         yield cluster
 
 
+RAFT_CONFIG = """
+<cp-subsystem>
+    <cp-member-count>3</cp-member-count>
+    <group-size>3</group-size>
+</cp-subsystem>
+"""
+
+
+@pytest.fixture(scope="module")
+def raft_cluster() -> Iterator[Cluster]:
+    """Three 5.3.0 members that form real Raft groups (not unsafe mode)."""
+    with start_cluster_sync(3, version=CP_VERSION, extra_config=RAFT_CONFIG, sql=False) as cluster:
+        yield cluster
+
+
 @pytest.fixture
 async def client(cp_member: Cluster) -> Any:
     async with HazelcastClient(**client_options(cp_member)) as c:
@@ -674,3 +689,34 @@ async def test_sessionless_semaphore(client: HazelcastClient, cp_member: Cluster
     await semaphore.destroy()
     with pytest.raises(DistributedObjectDestroyedError):
         await semaphore.available_permits()
+
+
+# -- real Raft (last: its three members live until the module ends) ------------------------
+
+
+async def test_real_raft_groups(raft_cluster: Cluster) -> None:
+    async with HazelcastClient(**client_options(raft_cluster)) as client:
+        cp = client.cp_subsystem
+        name, group = unique("raft"), unique("group")
+        counter = await cp.get_atomic_long(name)
+        grouped = await cp.get_atomic_long(f"{name}@{group}")
+        assert counter.get_group_id().name == "default"
+        assert grouped.get_group_id().name == group
+        assert grouped.group_id != counter.group_id
+        assert await counter.add_and_get(3) == 3
+        assert await grouped.get() == 0
+        ref: AtomicReference[Any] = await cp.get_atomic_reference(f"{name}@{group}")
+        assert await ref.compare_and_set(None, "v")
+        lock = await cp.get_lock(f"{name}@{group}")
+        fence = await lock.lock()
+        assert fence > 0 and await lock.is_locked_by_current_thread()
+        await lock.unlock()
+        latch = await cp.get_count_down_latch(name)
+        assert await latch.try_set_count(1)
+        await latch.count_down()
+        assert await latch.await_latch(5)
+        semaphore = await cp.get_semaphore(f"{name}@{group}")
+        assert await semaphore.init(1)
+        assert await semaphore.try_acquire(timeout=5)
+        await semaphore.release()
+        assert await semaphore.available_permits() == 1
