@@ -22,13 +22,23 @@ from hztrio.errors import (
 from hztrio.protocol.codecs.executor_service import EXECUTOR_SERVICE_IS_SHUTDOWN as _IS_SHUTDOWN
 from hztrio.protocol.types import Address, MemberInfo
 from hztrio.proxy.executor import CANCEL_TIMEOUT, Executor
-from hztrio.serialization.api import IdentifiedDataSerializable, ObjectDataInput, ObjectDataOutput
+from hztrio.serialization.api import (
+    CompactReader,
+    CompactSerializer,
+    CompactWriter,
+    IdentifiedDataSerializable,
+    ObjectDataInput,
+    ObjectDataOutput,
+)
 from hztrio.testing import Cluster, compile_java, start_cluster_sync
 from tests.conftest import client_options, eventually, unique, wait_until
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(120)]
 
-JAVA = [Path(__file__).parent.parent / "java" / "ExecutorTasks.java"]
+JAVA = [
+    Path(__file__).parent.parent / "java" / f
+    for f in ("ExecutorTasks.java", "CompactDescribeTask.java")
+]
 FACTORY_ID = 88
 FACTORY_CONFIG = f"""
 <serialization>
@@ -130,6 +140,28 @@ class Unknown(_Task):
         pass
 
 
+class CompactDescribe:
+    """A Compact task (tests/java/CompactDescribeTask, read by the member without a
+    serializer of its own); its result is a CompactDescribe too."""
+
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+
+
+class CompactDescribeSerializer(CompactSerializer[CompactDescribe]):
+    def read(self, reader: CompactReader) -> CompactDescribe:
+        return CompactDescribe(reader.read_string("text"))
+
+    def write(self, writer: CompactWriter, obj: CompactDescribe) -> None:
+        writer.write_string("text", obj.text)
+
+    def get_class(self) -> type[CompactDescribe]:
+        return CompactDescribe
+
+    def get_type_name(self) -> str:
+        return "hztrio.test.CompactDescribeTask"
+
+
 def ran_on(result: str) -> uuid.UUID:
     """The uuid of the member a Describe task ran on."""
     return uuid.UUID(result.split("|")[1])
@@ -223,6 +255,20 @@ async def test_a_unisocket_client_reaches_every_member(cluster: Cluster) -> None
         assert ran_on(await executor.execute_on_key_owner("k", Describe("u"))) == owner_of(
             client, "k"
         )
+
+
+async def test_a_compact_task_and_result(cluster: Cluster) -> None:
+    options = client_options(cluster, compact_serializers=[CompactDescribeSerializer()])
+    async with HazelcastClient(**options) as client:
+        await wait_for_members(client, 2)
+        executor = await client.get_executor(unique("executor"))
+        # the schema goes to the cluster before the first task that uses it
+        members = client.cluster_service.get_members()
+        results = await executor.execute_on_members(members, CompactDescribe("m"))
+        assert [r.text for r in results] == [f"COMPACT:M|{m.uuid}" for m in members]
+        result = await executor.execute_on_key_owner("k", CompactDescribe("c"))
+        assert isinstance(result, CompactDescribe)
+        assert result.text == f"COMPACT:C|{owner_of(client, 'k')}"
 
 
 # -- errors -------------------------------------------------------------------------------
