@@ -161,10 +161,13 @@ class AutoBatcher:
 
     async def new_id(self) -> int:
         """The next id; waits for a batch if there is none (see FlakeIdGenerator.new_id)."""
-        new_id = self._take(self._clock()) if not self._waiters else None
-        if new_id is not None:
-            await anyio.lowlevel.checkpoint()
-            return new_id
+        if not self._waiters:
+            # a checkpoint that uses no id when the caller is cancelled already
+            await anyio.lowlevel.checkpoint_if_cancelled()
+            new_id = self._take(self._clock())
+            if new_id is not None:
+                await anyio.lowlevel.cancel_shielded_checkpoint()
+                return new_id
         waiter = _Waiter()
         self._waiters.append(waiter)
         if not self._fetching:

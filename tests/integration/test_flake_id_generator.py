@@ -4,15 +4,18 @@ request for many waiting tasks, the ``flake_id_generators`` option, and cancella
 from __future__ import annotations
 
 import math
+import threading
 from typing import Any
 
 import anyio
 import pytest
 
+import hztrio.sync
 from hztrio import HazelcastClient
 from hztrio.errors import ClientNotActiveError
 from hztrio.proxy.flake_id_generator import FlakeIdGenerator, IdBatch
-from tests.conftest import unique
+from hztrio.testing import Cluster
+from tests.conftest import BACKENDS, client_options, unique
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(120)]
 
@@ -191,3 +194,22 @@ async def test_destroy(client: HazelcastClient) -> None:
     fresh = await client.get_flake_id_generator(name)
     assert fresh is not generator
     assert await fresh.new_id() != before
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_blocking_client_from_threads(hazelcast_member: Cluster, backend: str) -> None:
+    options = client_options(hazelcast_member)
+    with hztrio.sync.HazelcastClient(backend=backend, **options) as client:
+        generator = client.get_flake_id_generator(unique("ids"))
+        ids: list[int] = []
+
+        def take() -> None:
+            for _ in range(50):
+                ids.append(generator.new_id())
+
+        threads = [threading.Thread(target=take) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert len(ids) == len(set(ids)) == 200

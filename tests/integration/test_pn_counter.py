@@ -9,11 +9,13 @@ from typing import Any
 import anyio
 import pytest
 
+import hztrio.sync
 from hztrio import HazelcastClient
 from hztrio.errors import ConsistencyLostError
 from hztrio.protocol.codecs import pn_counter as codecs
 from hztrio.proxy.pn_counter import PNCounter
-from tests.conftest import client_options, eventually, unique
+from hztrio.testing import Cluster
+from tests.conftest import BACKENDS, client_options, eventually, unique
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(120)]
 
@@ -34,6 +36,8 @@ async def test_every_method(client: HazelcastClient) -> None:
     assert await counter.subtract_and_get(-2) == 0
     assert await counter.add_and_get(2**63 - 1) == 2**63 - 1
     assert await counter.get() == 2**63 - 1
+    # the member's sum is a Java long: it wraps around
+    assert await counter.increment_and_get() == -(2**63)
 
 
 async def test_bad_deltas_raise_before_sending(client: HazelcastClient) -> None:
@@ -115,6 +119,17 @@ async def test_destroy(client: HazelcastClient) -> None:
     fresh = await client.get_pn_counter(name)
     assert fresh is not counter
     assert await fresh.get() == 0
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_blocking_client(hazelcast_member: Cluster, backend: str) -> None:
+    options = client_options(hazelcast_member)
+    with hztrio.sync.HazelcastClient(backend=backend, **options) as client:
+        counter = client.get_pn_counter(unique("pn"))
+        assert counter.add_and_get(2) == 2
+        assert counter.get_and_decrement() == 2
+        assert counter.reset() is None
+        assert counter.get() == 1
 
 
 # -- a cluster of two -------------------------------------------------------------------------

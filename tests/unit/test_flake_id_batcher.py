@@ -84,12 +84,14 @@ async def test_a_served_id_is_a_checkpoint() -> None:
     member = Member()
     async with anyio.create_task_group() as tg:
         batcher = batcher_for(member, tg.start_soon)
-        await batcher.new_id()
+        first = await batcher.new_id()
         with anyio.CancelScope() as scope:
             scope.cancel()
             await batcher.new_id()
             pytest.fail("new_id did not checkpoint")
         assert scope.cancelled_caught
+        # the cancelled call used no id
+        assert await batcher.new_id() == first + INCREMENT
 
 
 async def test_expired_batches_are_dropped() -> None:
