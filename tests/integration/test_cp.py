@@ -26,7 +26,6 @@ from hztrio.cp import (
     FencedLock,
     SessionAwareSemaphore,
     SessionlessSemaphore,
-    parse_name,
 )
 from hztrio.errors import (
     ClientNotActiveError,
@@ -40,6 +39,7 @@ from hztrio.protocol.codecs import count_down_latch as latch_codecs
 from hztrio.serialization.api import IdentifiedDataSerializable, ObjectDataInput, ObjectDataOutput
 from hztrio.testing import Cluster, compile_java, start_cluster_sync
 from tests.conftest import client_options, unique
+from tests.integration.serialization_samples import Inner, InnerSerializer
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(120)]
 
@@ -159,17 +159,6 @@ class Fail(_Function):
 
 
 # -- names and groups ---------------------------------------------------------------------------
-
-
-def test_names_follow_the_official_rules() -> None:
-    assert parse_name("counter") == ("counter", "counter")
-    assert parse_name(" counter@mygroup ") == ("counter@mygroup", "counter")
-    assert parse_name("counter@DEFAULT") == ("counter", "counter")
-    for bad in ("", "  ", "a@b@c", "@group", "counter@", "counter@metadata", "c@METADATA"):
-        with pytest.raises(ValueError):
-            parse_name(bad)
-    with pytest.raises(TypeError):
-        parse_name(7)
 
 
 async def test_groups_keep_separate_state(client: HazelcastClient) -> None:
@@ -328,6 +317,20 @@ async def test_atomic_reference_functions(client: HazelcastClient) -> None:
     await ref.destroy()
     with pytest.raises(DistributedObjectDestroyedError):
         await ref.get()
+
+
+async def test_atomic_reference_compact_values(cp_member: Cluster) -> None:
+    """A Compact value: its schema reaches the member before the value, and a client that
+    never saw the schema fetches it to read the value."""
+    name = unique("compact")
+    options = client_options(cp_member, compact_serializers=[InnerSerializer()])
+    async with HazelcastClient(**options) as writer, HazelcastClient(**options) as reader:
+        ref: AtomicReference[Any] = await writer.cp_subsystem.get_atomic_reference(name)
+        await ref.set(Inner("x", 1))
+        remote: AtomicReference[Any] = await reader.cp_subsystem.get_atomic_reference(name)
+        assert await remote.get() == Inner("x", 1)
+        assert await remote.compare_and_set(Inner("x", 1), Inner("y", 2))
+        assert await ref.get_and_set(None) == Inner("y", 2)
 
 
 # -- CountDownLatch -------------------------------------------------------------------------------
