@@ -17,6 +17,7 @@ from hztrio.errors import (
     HazelcastSerializationError,
     IllegalArgumentError,
     IllegalStateError,
+    TargetDisconnectedError,
     TargetNotMemberError,
 )
 from hztrio.protocol.codecs.executor_service import EXECUTOR_SERVICE_IS_SHUTDOWN as _IS_SHUTDOWN
@@ -30,7 +31,7 @@ from hztrio.serialization.api import (
     ObjectDataInput,
     ObjectDataOutput,
 )
-from hztrio.testing import Cluster, compile_java, start_cluster_sync
+from hztrio.testing import Cluster, ClusterFactory, compile_java, start_cluster_sync
 from tests.conftest import client_options, eventually, unique, wait_until
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(120)]
@@ -338,6 +339,48 @@ async def test_bad_input(client: HazelcastClient) -> None:
         await executor.execute_on_member(stranger, Describe("x"))
     with pytest.raises(TargetNotMemberError):
         await executor.execute_on_members([member, stranger], Describe("x"))
+
+
+async def test_a_member_that_dies_under_its_task_fails_the_call(
+    hazelcast_cluster_factory: ClusterFactory,
+) -> None:
+    """No invocation_timeout applies, yet the call does not wait forever for a dead member."""
+    classes = compile_java(JAVA)
+    async with (
+        hazelcast_cluster_factory(
+            2, classpath=[classes], extra_config=FACTORY_CONFIG, sql=False
+        ) as doomed,
+        HazelcastClient(**client_options(doomed)) as client,
+    ):
+        await wait_for_members(client, 2)
+        executor = await client.get_executor(unique("executor"))
+        states, key = unique("states"), unique("key")
+        survivor = next(
+            m
+            for m in client.cluster_service.get_members()
+            if m.address.port == doomed.members[0].port
+        )
+        victim = next(m for m in client.cluster_service.get_members() if m is not survivor)
+        outcome: list[BaseException] = []
+
+        async def submit() -> None:
+            try:
+                await executor.execute_on_members([survivor, victim], Sleep(states, key, 3))
+            except Exception as error:
+                outcome.append(error)
+
+        with anyio.fail_after(30):
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(submit)
+                await wait_for_state(client, states, key, victim.uuid, "started")
+                doomed.members[1].kill()
+        assert len(outcome) == 1 and isinstance(outcome[0], TargetDisconnectedError), outcome
+        # the survivor's task ran to its end before the call gave up
+        assert await progress(client, states, key, survivor.uuid) == "finished"
+        await wait_until(lambda: len(client.cluster_service.get_members()) == 1, within=30)
+        with pytest.raises(TargetNotMemberError):
+            await executor.execute_on_member(victim, Describe("x"))
+        assert ran_on(await executor.execute_on_member(survivor, Describe("x"))) == survivor.uuid
 
 
 # -- cancellation -------------------------------------------------------------------------
