@@ -57,13 +57,14 @@ MULTI_MAP_EVENTS = EntryEventType.ADDED | EntryEventType.REMOVED | EntryEventTyp
 class MultiMap(EntryListenerProxy, Generic[KeyType, ValueType]):
     """A distributed map from a key to a collection of values (``MultiMap``).
 
-    Each key has a collection of values: a list by default (duplicates kept, in insertion
-    order), a set if the member's configuration says ``value-collection-type SET``. A key
-    with no values left disappears. Keys and values are serialized on the client and compared
-    in serialized form on the cluster.
+    Each key has a collection of values: a set by default (a value already there is not
+    added again), a list if the member's configuration says ``value-collection-type LIST``
+    (duplicates kept, in insertion order). A key with no values left disappears. Keys and
+    values are serialized on the client and compared in serialized form on the cluster.
 
     Locks (:meth:`lock`, :meth:`try_lock`, …) belong to the calling *task*, as in
-    :class:`~hztrio.proxy.map.Map`.
+    :class:`~hztrio.proxy.map.Map`; a write of a key that another task (or client) has locked
+    waits on the member until the lock is released.
 
     Cancellation (all methods): the call stops waiting at once. A request already sent may
     still take effect on the cluster; a read has no effect either way.
