@@ -219,6 +219,7 @@ class HazelcastClient:
         If the body raised, that exception propagates unchanged; errors of the client's own
         tasks are attached to it as context rather than replacing it.
         """
+        await self._close_cp_sessions()
         self._shutdown_now()
         task_group = self._task_group
         assert task_group is not None
@@ -281,8 +282,19 @@ class HazelcastClient:
         Leaving the ``async with`` block does this too; calling it inside the block is only
         needed to stop the client early. Cancellation: the client is shut down anyway.
         """
+        await self._close_cp_sessions()
         self._shutdown_now()
         await anyio.lowlevel.checkpoint()
+
+    async def _close_cp_sessions(self) -> None:
+        """Before the connections close: end this client's CP sessions, so that the members
+        release the FencedLocks and Semaphore permits held through them now rather than at
+        the sessions' expiry. Shielded, at most 5 s; never raises."""
+        if self._state != _RUNNING or not self._connections.has_connections:
+            return
+        with anyio.CancelScope(shield=True) as scope:
+            scope.deadline = anyio.current_time() + 5
+            await self.cp_subsystem._close_sessions()
 
     # -- distributed objects --------------------------------------------------------------
 

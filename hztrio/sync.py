@@ -53,6 +53,7 @@ from ._backend import Backend, Waiter
 from .client import HazelcastClient as _AsyncClient
 from .cluster import ClusterService
 from .config import Config
+from .cp import CPSubsystem
 from .errors import HazelcastClientNotActiveError
 from .lifecycle import LifecycleService, LifecycleState
 from .listener import DEFAULT_BUFFER_SIZE, EventSubscription
@@ -553,7 +554,14 @@ async def _next_event(subscription: EventSubscription[T], seconds: float | None)
             return None
 
 
-_WRAPPED_TYPES = (Proxy, _TransactionalObject, LifecycleService, ClusterService, PartitionService)
+_WRAPPED_TYPES = (
+    Proxy,
+    _TransactionalObject,
+    CPSubsystem,
+    LifecycleService,
+    ClusterService,
+    PartitionService,
+)
 
 
 class HazelcastClient:
@@ -581,6 +589,8 @@ class HazelcastClient:
             self._closed = False
             self.lifecycle_service = BlockingObject(client.lifecycle_service, self._loop)
             self.cluster_service = BlockingObject(client.cluster_service, self._loop)
+            #: the CP Subsystem's getters, blocking (``client.cp_subsystem.get_atomic_long``)
+            self.cp_subsystem = BlockingObject(client.cp_subsystem, self._loop)
             self.partition_service = BlockingObject(client.partition_service, self._loop)
         except BaseException:  # (Ctrl-C just now) nobody could shut the client down
             self._loop.cancel_everything()

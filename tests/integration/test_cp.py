@@ -569,6 +569,18 @@ async def test_session_heartbeats_keep_a_lock_and_a_closed_session_loses_it(
     await lock.unlock()
 
 
+async def test_leaving_the_client_releases_its_locks_at_once(
+    client: HazelcastClient, cp_member: Cluster
+) -> None:
+    name = unique("leave")
+    async with HazelcastClient(**client_options(cp_member)) as leaving:
+        lock = await leaving.cp_subsystem.get_lock(name)
+        await lock.lock()
+        assert await (await client.cp_subsystem.get_lock(name)).is_locked()
+    # closed with the client's CP session, not SESSION_TTL later
+    assert not await (await client.cp_subsystem.get_lock(name)).is_locked()
+
+
 async def test_lock_destroy_and_bad_arguments(client: HazelcastClient) -> None:
     lock = await client.cp_subsystem.get_lock(unique("gone"))
     for bad in ("1", None):
@@ -723,3 +735,24 @@ async def test_real_raft_groups(raft_cluster: Cluster) -> None:
         assert await semaphore.try_acquire(timeout=5)
         await semaphore.release()
         assert await semaphore.available_permits() == 1
+
+
+def test_blocking_client(cp_member: Cluster) -> None:
+    import threading
+
+    import hztrio.sync
+
+    with hztrio.sync.HazelcastClient(**client_options(cp_member)) as client:
+        counter = client.cp_subsystem.get_atomic_long(unique("sync-counter"))
+        assert counter.increment_and_get() == 1
+        assert counter.add_and_get(41) == 42
+        lock = client.cp_subsystem.get_lock(unique("sync-lock"))
+        assert lock.lock() > FencedLock.INVALID_FENCE
+        taken_elsewhere: list[int] = []
+        # another OS thread is another owner: it cannot take the lock
+        thread = threading.Thread(target=lambda: taken_elsewhere.append(lock.try_lock()))
+        thread.start()
+        thread.join(30)
+        assert taken_elsewhere == [FencedLock.INVALID_FENCE]
+        lock.unlock()
+        assert not lock.is_locked()
