@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 import anyio
+import anyio.lowlevel
 
 from .._concurrency import gather
 from ..errors import TargetNotMemberError
