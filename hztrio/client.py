@@ -50,6 +50,7 @@ from .proxy.ringbuffer import RINGBUFFER_SERVICE, Ringbuffer
 from .proxy.set import SET_SERVICE, Set
 from .proxy.topic import TOPIC_SERVICE, Topic
 from .serialization import SerializationService
+from .sql import SqlService
 from .transaction import TWO_PHASE, Transaction
 from .util import RoundRobinLB
 
@@ -168,6 +169,10 @@ class HazelcastClient:
         )
         #: the CP Subsystem's data structures (AtomicLong, CountDownLatch, …; docs/cp.md)
         self.cp_subsystem = CPSubsystem(self._proxy_context, self.name, self._check_active)
+        #: Hazelcast SQL: ``await client.sql.execute(...)`` (docs/sql.md)
+        self.sql = SqlService(
+            self._proxy_context, self._connections, self._uuid, self._check_active
+        )
         self._proxies: dict[tuple[str, str], Proxy] = {}
         self._state = _NEW
         self._task_group: anyio.abc.TaskGroup | None = None

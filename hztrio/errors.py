@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -108,6 +109,7 @@ __all__ = [
     "HazelcastOverloadError",
     "HazelcastRuntimeError",
     "HazelcastSerializationError",
+    "HazelcastSqlError",
     "HazelcastTimeoutError",
     "IllegalAccessError",
     "IllegalAccessException",
@@ -459,6 +461,45 @@ class PartitionMigratingError(RetryableHazelcastError):
 
 class QueryError(HazelcastError):
     """A query (predicate, projection, aggregation, SQL) failed on the member."""
+
+
+class HazelcastSqlError(HazelcastError):
+    """An SQL statement failed: on a member (its error code, message and suggestion), or on
+    the client (a lost connection, a value that cannot be deserialized, a closed result).
+
+    Raised by ``client.sql`` (see :mod:`hztrio.sql`); the arguments are the official client's.
+    """
+
+    def __init__(
+        self,
+        originating_member_uuid: uuid.UUID | None,
+        code: int,
+        message: str | None,
+        cause: BaseException | None = None,
+        suggestion: str | None = None,
+    ) -> None:
+        super().__init__(message, cause)
+        self._originating_member_uuid = originating_member_uuid
+        self._suggestion = suggestion
+        self._code = code
+
+    @property
+    def originating_member_uuid(self) -> uuid.UUID | None:
+        """The UUID (``uuid.UUID``) of the member that raised the error, or of this client
+        for an error raised on the client."""
+        return self._originating_member_uuid
+
+    @property
+    def suggestion(self) -> str | None:
+        """An SQL statement the member suggests to fix the error (e.g. a missing mapping's
+        ``CREATE MAPPING``), or None."""
+        return self._suggestion
+
+    @property
+    def code(self) -> int:
+        """The SQL error code (``hztrio.sql.SqlErrorCode``: 1008 parsing, 1010 object not
+        found, 2000 data, -1 generic, ...)."""
+        return self._code
 
 
 class QueryResultSizeExceededError(HazelcastError):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +78,12 @@ class Unknown(Exception):
     pass
 
 
-def type_expr(name: str, customs: set[str], used: set[str]) -> str:
-    """The Python expression (in the codec DSL) for protocol type *name*."""
+def type_expr(name: str, customs: Mapping[str, str], used: set[str]) -> str:
+    """The Python expression (in the codec DSL) for protocol type *name*.
+
+    *customs* maps the name of every known custom type to the module that declares it
+    (``custom`` or ``sql_types``, both in ``hztrio.protocol``).
+    """
     name = name.split("#")[0].strip()
     if name in SPECIAL:
         expr = SPECIAL[name]
@@ -87,7 +92,7 @@ def type_expr(name: str, customs: set[str], used: set[str]) -> str:
     elif name in VAR:
         expr = VAR[name]
     elif name in customs:
-        expr = "custom." + snake(name).upper()
+        expr = customs[name] + "." + snake(name).upper()
     elif name.startswith("ListCN_"):
         expr = f"listcn_of({type_expr(name[7:], customs, used)})"
     elif name.startswith("List_"):
@@ -107,7 +112,9 @@ def type_expr(name: str, customs: set[str], used: set[str]) -> str:
     return expr
 
 
-def param_expr(p: dict[str, Any], method_since: str, customs: set[str], used: set[str]) -> str:
+def param_expr(
+    p: dict[str, Any], method_since: str, customs: Mapping[str, str], used: set[str]
+) -> str:
     parts = [repr(snake(p["name"])), type_expr(p["type"], customs, used)]
     if p.get("nullable"):
         parts.append("nullable=True")
@@ -117,7 +124,7 @@ def param_expr(p: dict[str, Any], method_since: str, customs: set[str], used: se
     return f"P({', '.join(parts)})"
 
 
-def generate(definitions: Path, service: str, customs: set[str], commit: str) -> str:
+def generate(definitions: Path, service: str, customs: Mapping[str, str], commit: str) -> str:
     import yaml  # a development dependency only
 
     spec = yaml.safe_load((definitions / f"{service}.yaml").read_text())
@@ -205,8 +212,9 @@ def generate(definitions: Path, service: str, customs: set[str], commit: str) ->
     header.append("")
     imports = ", ".join(["Codec", "Event", "P", *names])
     header.append(f"from ..codec import {imports}  # noqa: F401")
-    if any("custom." in b for b in body):
-        header.append("from .. import custom")
+    modules = sorted({m for m in customs.values() if any(f"{m}." in b for b in body)})
+    if modules:
+        header.append(f"from .. import {', '.join(modules)}")
     header.append("")
     return "\n".join(header) + "\n\n" + "\n\n".join(body) + "\n"
 
@@ -215,7 +223,10 @@ def main(argv: list[str]) -> None:
     definitions = Path(argv[0])
     services = argv[1:] or SERVICES
     sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-    from hztrio.protocol.custom import BY_NAME
+    from hztrio.protocol import custom, sql_types
+
+    customs = {name: "custom" for name in custom.BY_NAME}
+    customs.update({name: "sql_types" for name in sql_types.BY_NAME})
 
     commit = "unknown"
     head = definitions.parent / ".commit"
@@ -223,7 +234,7 @@ def main(argv: list[str]) -> None:
         commit = head.read_text().strip()
     out_dir = Path(__file__).parent
     for service in services:
-        text = generate(definitions, service, set(BY_NAME), commit)
+        text = generate(definitions, service, customs, commit)
         (out_dir / f"{snake(service)}.py").write_text(text)
         print(f"wrote {snake(service)}.py")
 
