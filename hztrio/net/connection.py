@@ -17,7 +17,8 @@ How bytes move depends on the event loop, because this is the hot path:
   the connection names and calls it with every chunk (the reader), and queued messages are
   joined and written once per loop iteration (the writer, a ``call_soon`` callback) into
   the transport, which buffers with flow control.
-- any other AnyIO byte stream (tests): a reader task and a writer task on the stream.
+- any other AnyIO byte stream (TLS under Trio, tests): a reader task and a writer task on
+  the stream.
 
 Expected failures — the peer closing, a reset, a malformed frame, a heartbeat timeout — never
 escape the connection's tasks: the connection records the cause, closes, and calls its
@@ -29,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import ssl
 from collections import deque
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, cast
@@ -79,7 +81,7 @@ class Connection:
     def __init__(
         self,
         connection_id: int,
-        stream: anyio.abc.SocketStream | None,
+        stream: anyio.abc.ByteStream | None,
         remote_address: Address,
         on_message: Callable[[Connection, ClientMessage], None],
         on_close: Callable[[Connection], None],
@@ -146,7 +148,13 @@ class Connection:
             except anyio.TypedAttributeLookupError:  # pragma: no cover - exotic streams
                 raw = None
                 self.local_address = None
-            if raw is not None and self._backend.name == "trio":
+            # the raw-socket fast path is for plain TCP only: a TLS stream (which also
+            # names its socket) goes through the plain-stream path
+            if (
+                raw is not None
+                and self._backend.name == "trio"
+                and isinstance(stream, anyio.abc.SocketStream)
+            ):
                 self._raw = raw
         if raw is not None:
             raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -663,12 +671,23 @@ class _AsyncioProtocol(asyncio.BufferedProtocol):
 
 
 async def open_asyncio_connection(
-    host: str, port: int
+    host: str,
+    port: int,
+    ssl_context: ssl.SSLContext | None = None,
+    server_hostname: str | None = None,
 ) -> tuple[asyncio.Transport, _AsyncioProtocol]:
     """Connect with asyncio's own transport and hztrio's protocol (asyncio only).
+
+    With *ssl_context*, asyncio's TLS transport carries the connection and the TLS handshake
+    is part of connecting: a failed handshake raises its ``ssl.SSLError``.
 
     Cancellation: the half-open socket is closed.
     """
     loop = asyncio.get_running_loop()
-    transport, protocol = await loop.create_connection(_AsyncioProtocol, host, port)
+    if ssl_context is None:
+        transport, protocol = await loop.create_connection(_AsyncioProtocol, host, port)
+    else:
+        transport, protocol = await loop.create_connection(
+            _AsyncioProtocol, host, port, ssl=ssl_context, server_hostname=server_hostname
+        )
     return transport, protocol

@@ -33,6 +33,7 @@ from ..lifecycle import LifecycleState
 from ..protocol.codecs import client as client_codecs
 from ..protocol.types import Address, MemberInfo
 from .connection import Connection, open_asyncio_connection
+from .tls import create_ssl_context, open_trio_tls_stream
 
 if TYPE_CHECKING:
     from ..cluster import ClusterService
@@ -57,6 +58,7 @@ DEFAULT_PORTS = (5701, 5702, 5703)
 MAINTENANCE_INTERVAL = 1.0
 
 _AUTH = client_codecs.CLIENT_AUTHENTICATION
+_AUTH_CUSTOM = client_codecs.CLIENT_AUTHENTICATION_CUSTOM
 _AUTH_STATUS = {
     1: "CREDENTIALS_FAILED",
     2: "SERIALIZATION_VERSION_MISMATCH",
@@ -137,6 +139,8 @@ class ConnectionManager:
         self._smart = config.smart_routing
         self._backup_acks = config.smart_routing and config.backup_ack_to_client_enabled
         self._connect_timeout = _positive_or_inf(config.connection_timeout)
+        #: built once, here: a bad ssl_* option fails when the client is built
+        self._ssl_context = create_ssl_context(config)
         self._wait = WaitStrategy(
             config.retry_initial_backoff,
             config.retry_max_backoff,
@@ -414,12 +418,23 @@ class ConnectionManager:
         assert self._tg is not None
         target = address if self.address_translator is None else self.address_translator(address)
         backend = self._invocations.backend
-        stream: anyio.abc.SocketStream | None = None
+        stream: anyio.abc.ByteStream | None = None
         transport: asyncio.Transport | None = None
         protocol = None
+        ssl_context = self._ssl_context
         with anyio.fail_after(self._connect_timeout):
             if backend.name == "asyncio":
-                transport, protocol = await open_asyncio_connection(target.host, target.port)
+                transport, protocol = await open_asyncio_connection(
+                    target.host,
+                    target.port,
+                    ssl_context,
+                    None if ssl_context is None else address.host,
+                )
+            elif ssl_context is not None:
+                # the certificate names the member, not where a test hook sends us
+                stream = await open_trio_tls_stream(
+                    target.host, target.port, ssl_context, address.host
+                )
             else:
                 stream = await anyio.connect_tcp(target.host, target.port)
         try:
@@ -447,29 +462,54 @@ class ConnectionManager:
         try:
             await self._tg.start(connection.run)
             response = await self._invocations.invoke(
-                self._authentication_request(),
+                self._authentication_request(address),
                 connection=connection,
                 time_limit=self._connect_timeout,
             )
-            self._authenticated(connection, _AUTH.decode_response(response))
+            codec = _AUTH if self._config.token_provider is None else _AUTH_CUSTOM
+            self._authenticated(connection, codec.decode_response(response))
         except BaseException:
             connection.close("authentication did not complete", None)
             raise
         return connection
 
-    def _authentication_request(self) -> bytearray:
+    def _authentication_request(self, address: Address) -> bytearray:
+        """Client.authentication with ``creds_username``/``creds_password`` (None when not
+        set), or Client.authenticationCustom with the token of ``token_provider``, called
+        for every connection with the member address, as the official client does."""
         config = self._config
+        routing = ROUTING_SMART if self._smart else ROUTING_UNISOCKET
+        labels = list(config.labels or ())
+        provider = config.token_provider
+        if provider is not None:
+            token = provider.token(address)
+            if not isinstance(token, (bytes, bytearray)):
+                raise TypeError(
+                    f"token_provider.token() must return bytes, not {type(token).__name__}"
+                )
+            return _AUTH_CUSTOM.encode_request(
+                config.cluster_name,
+                bytes(token),
+                self._client_uuid,
+                CLIENT_TYPE,
+                SERIALIZATION_VERSION,
+                CLIENT_HAZELCAST_VERSION,
+                self._client_name,
+                labels,
+                routing,
+                False,
+            )
         return _AUTH.encode_request(
             config.cluster_name,
-            None,
-            None,
+            config.creds_username,
+            config.creds_password,
             self._client_uuid,
             CLIENT_TYPE,
             SERIALIZATION_VERSION,
             CLIENT_HAZELCAST_VERSION,
             self._client_name,
-            list(config.labels or ()),
-            ROUTING_SMART if self._smart else ROUTING_UNISOCKET,
+            labels,
+            routing,
             False,
         )
 
@@ -485,11 +525,20 @@ class ConnectionManager:
                 raise AuthenticationError(
                     f"{where} rejected the client: serialization version mismatch"
                 )
-            raise AuthenticationError(
-                f"{where} rejected the client ({name}): the cluster name "
-                f"{self._config.cluster_name!r} does not match the member's, or the "
-                f"credentials are wrong"
-            )
+            config = self._config
+            if (
+                config.token_provider is None
+                and config.creds_username is None
+                and (config.creds_password is None)
+            ):
+                hint = f"the cluster name {config.cluster_name!r} does not match the member's"
+            else:
+                hint = (
+                    f"the credentials are wrong, or the cluster name {config.cluster_name!r} "
+                    f"does not match the member's (a member without security, e.g. of the "
+                    f"community edition, refuses any credentials)"
+                )
+            raise AuthenticationError(f"{where} rejected the client ({name}): {hint}")
         if self._shutting_down:
             raise ClientNotActiveError()
         self._partitions.check_partition_count(response.partition_count)
