@@ -16,6 +16,8 @@ import pytest
 from hztrio import HazelcastClient, HazelcastJsonValue
 from hztrio.errors import HazelcastSqlError
 from hztrio.protocol.codecs import sql as codecs
+from hztrio.protocol.frame import parse_message
+from hztrio.protocol.sql_types import SqlQueryId
 from hztrio.serialization.api import CompactReader, CompactSerializer, CompactWriter
 from hztrio.sql import (
     SqlColumnType,
@@ -26,7 +28,7 @@ from hztrio.sql import (
     SqlStatement,
 )
 from hztrio.testing import Cluster
-from tests.conftest import client_options
+from tests.conftest import client_options, wait_until
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(120)]
 
@@ -299,13 +301,79 @@ async def test_cancelled_iteration_closes_the_query(client: HazelcastClient) -> 
     assert await query_is_released(result, client)
 
 
-async def test_cancelled_execute_leaves_no_query(client: HazelcastClient) -> None:
-    # cancelled before the member answers; the client stays usable and closes its query
-    with anyio.move_on_after(0) as scope:
-        await client.sql.execute("SELECT v FROM TABLE(generate_stream(1))")
+class Requests:
+    """Records the SQL requests a client sends (through the invocation service's trace hook)."""
+
+    def __init__(self, client: HazelcastClient) -> None:
+        self.client = client
+        self.sent: list[tuple[int, bytes, Any]] = []
+        self._previous = client._invocations.trace
+
+    def __enter__(self) -> Requests:
+        def trace(request: bytearray, partition_id: int, connection: Any) -> None:
+            message_type = int.from_bytes(request[6:10], "little")
+            if message_type >> 16 == 0x21:  # the Sql service
+                self.sent.append((message_type, bytes(request), connection))
+
+        self.client._invocations.trace = trace
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.client._invocations.trace = self._previous
+
+    def of(self, codec: Any) -> list[tuple[bytes, Any]]:
+        return [(r, c) for t, r, c in self.sent if t == codec.request_type]
+
+
+async def test_cancelled_execute_closes_its_query(client: HazelcastClient) -> None:
+    # cancelled once the request is out, before the member answers: the client closes the
+    # query it may have started (an endless stream here) before the cancellation goes on
+    with Requests(client) as requests:
+        with anyio.move_on_after(0) as scope:
+            await client.sql.execute("SELECT v FROM TABLE(generate_stream(1))")
     assert scope.cancelled_caught
+    ((execute, connection),) = requests.of(codecs.SQL_EXECUTE)
+    ((close, close_connection),) = requests.of(codecs.SQL_CLOSE)
+    assert close_connection is connection
+    query_id = codecs.SQL_EXECUTE.decode_request(parse_message(execute)).query_id
+    assert codecs.SQL_CLOSE.decode_request(parse_message(close)) == query_id
+    message = await client._invocations.invoke(
+        codecs.SQL_FETCH.encode_request(query_id, 10), connection=connection
+    )
+    assert codecs.SQL_FETCH.decode_response(message).error is not None
+    # the client stays usable
     rows = await rows_of(await client.sql.execute("SELECT 1"))
     assert rows[0][0] == 1
+
+
+async def test_pages_come_from_the_member_that_runs_the_query(
+    hazelcast_cluster_factory: Any,
+) -> None:
+    async with hazelcast_cluster_factory(2) as cluster:
+        async with HazelcastClient(**client_options(cluster)) as c:
+            await wait_until(lambda: len(c._connections.active) >= 2, within=20)
+            for _ in range(4):
+                with Requests(c) as requests:
+                    result = await c.sql.execute(
+                        "SELECT v FROM TABLE(generate_series(1, 40))", cursor_buffer_size=5
+                    )
+                    values = [row[0] async for row in result]
+                assert sorted(values) == list(range(1, 41))
+                ((execute, connection),) = requests.of(codecs.SQL_EXECUTE)
+                fetches = requests.of(codecs.SQL_FETCH)
+                assert len(fetches) >= 7
+                assert all(fetch_connection is connection for _, fetch_connection in fetches)
+                # the query id names the member the query runs on
+                query_id = codecs.SQL_EXECUTE.decode_request(parse_message(execute)).query_id
+                assert query_id == SqlQueryId.from_uuid(
+                    connection.member_uuid, uuid_of_local(query_id)
+                )
+
+
+def uuid_of_local(query_id: SqlQueryId) -> uuid.UUID:
+    high = query_id.local_id_high & 0xFFFFFFFFFFFFFFFF
+    low = query_id.local_id_low & 0xFFFFFFFFFFFFFFFF
+    return uuid.UUID(int=(high << 64) | low)
 
 
 async def test_dml_update_counts(client: HazelcastClient) -> None:
@@ -421,6 +489,31 @@ class Employee:
         return isinstance(other, Employee) and (self.name, self.age) == (other.name, other.age)
 
 
+class Badge:
+    def __init__(self, number: int) -> None:
+        self.number = number
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Badge) and self.number == other.number
+
+
+class BadgeSerializer(CompactSerializer[Badge]):
+    def __init__(self, type_name: str) -> None:
+        self.type_name = type_name
+
+    def read(self, reader: CompactReader) -> Badge:
+        return Badge(reader.read_int64("number"))
+
+    def write(self, writer: CompactWriter, obj: Badge) -> None:
+        writer.write_int64("number", obj.number)
+
+    def get_class(self) -> type[Badge]:
+        return Badge
+
+    def get_type_name(self) -> str:
+        return self.type_name
+
+
 class EmployeeSerializer(CompactSerializer[Employee]):
     def __init__(self, type_name: str) -> None:
         self.type_name = type_name
@@ -462,12 +555,18 @@ async def test_object_columns_and_compact_parameters(hazelcast_member: Cluster) 
         assert [(r[0], r["this"], r["name"], r["age"]) for r in rows] == [
             (2, Employee("bob", 45), "bob", 45)
         ]
-        # a Compact parameter: its schema goes to the cluster first
         await reader.sql.execute(f"INSERT INTO {name} VALUES (3, 'cy', 29)")
-        rows = await rows_of(
-            await reader.sql.execute("SELECT CAST(? AS OBJECT)", Employee("cy", 29))
-        )
-        assert [r[0] for r in rows] == [Employee("cy", 29)]
+        rows = await rows_of(await reader.sql.execute(f"SELECT this FROM {name} WHERE age < 30"))
+        assert [r["this"] for r in rows] == [Employee("cy", 29)]
+    # a parameter of a Compact type the cluster has never seen: its schema goes first
+    badge = Badge(7)
+    badge_options = client_options(
+        hazelcast_member, compact_serializers=[BadgeSerializer(sql_name("Badge"))]
+    )
+    async with HazelcastClient(**badge_options) as c:
+        result = await c.sql.execute("SELECT CAST(? AS OBJECT) AS b", badge)
+        assert not c._serialization.compact_schemas.has_pending
+        assert [r["b"] for r in await rows_of(result)] == [badge]
 
 
 async def test_unreadable_object_column(client: HazelcastClient, hazelcast_member: Cluster) -> None:
