@@ -368,6 +368,22 @@ async def test_pages_come_from_the_member_that_runs_the_query(
                 assert query_id == SqlQueryId.from_uuid(
                     connection.member_uuid, uuid_of_local(query_id)
                 )
+            # the member running a query dies: the next fetch fails, the query is not moved
+            async with await c.sql.execute(
+                "SELECT v FROM TABLE(generate_stream(50))", cursor_buffer_size=10
+            ) as result:
+                assert result._connection is not None
+                port = result._connection.remote_address.port
+                (running,) = [m for m in cluster.members if m.port == port]
+                await anyio.to_thread.run_sync(running.kill)
+                with pytest.raises(HazelcastSqlError) as info:
+                    async for _row in result:
+                        pass
+            assert info.value.code == SqlErrorCode.CONNECTION_PROBLEM
+            assert info.value.cause is not None
+            # the next query runs on the surviving member
+            rows = await rows_of(await c.sql.execute("SELECT 1"))
+            assert rows[0][0] == 1
 
 
 def uuid_of_local(query_id: SqlQueryId) -> uuid.UUID:
