@@ -47,7 +47,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -325,7 +325,7 @@ class TLSTerminator:
 def _stunnel_config(
     *,
     port: int,
-    target: str,
+    targets: Sequence[str],
     cert: Path,
     key: Path,
     ca: Path | None,
@@ -338,7 +338,7 @@ def _stunnel_config(
         "debug = 5",
         "[hazelcast]",
         f"accept = {HOST}:{port}",
-        f"connect = {target}",
+        *(f"connect = {target}" for target in targets),
         f"cert = {cert}",
         f"key = {key}",
     ]
@@ -351,7 +351,7 @@ def _stunnel_config(
 
 @contextlib.contextmanager
 def run_stunnel(
-    target: str,
+    target: str | Sequence[str],
     files: TLSFiles,
     *,
     mutual: bool = False,
@@ -363,7 +363,9 @@ def run_stunnel(
     """Run stunnel in server mode in front of the member at *target* (``"host:port"``).
 
     Args:
-        target: Where stunnel forwards the plain bytes: the member's address.
+        target: Where stunnel forwards the plain bytes: the member's address, or several
+            members' (stunnel then spreads connections over them and fails over; for
+            ``smart_routing=False`` clients).
         files: Certificates from :func:`make_tls_files`.
         mutual: Ask every client for a certificate signed by the test CA and refuse the
             connection without one (``verify = 2``).
@@ -392,7 +394,7 @@ def run_stunnel(
     config_path.write_text(
         _stunnel_config(
             port=port,
-            target=target,
+            targets=[target] if isinstance(target, str) else list(target),
             cert=cert,
             key=key,
             ca=files.ca_cert if mutual else None,

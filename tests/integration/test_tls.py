@@ -20,7 +20,7 @@ from hztrio import HazelcastClient
 from hztrio.config import SSLProtocol
 from hztrio.errors import AuthenticationError, HazelcastError
 from hztrio.security import BasicTokenProvider
-from hztrio.testing import Cluster
+from hztrio.testing import Cluster, start_cluster_sync
 from hztrio.testing.tls import (
     STUNNEL_INSTALL_COMMAND,
     TLSFiles,
@@ -331,3 +331,28 @@ async def test_no_credentials_authenticate_by_cluster_name(hazelcast_member: Clu
     options = client_options(hazelcast_member, creds_username=None, creds_password=None)
     async with HazelcastClient(**options) as client:
         assert client.lifecycle_service.is_running()
+
+
+# --- a cluster of several members behind one terminator ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_members() -> Iterator[Cluster]:
+    with start_cluster_sync(2) as cluster:
+        yield cluster
+
+
+async def test_unisocket_client_through_one_terminator_for_two_members(
+    two_members: Cluster, tls_files: TLSFiles
+) -> None:
+    # the members report their own (plain) addresses: a unisocket client keeps to the
+    # terminator's connection and reaches every partition through it
+    with run_stunnel(two_members.addresses, tls_files) as terminator:
+        options = tls_options(two_members, terminator, tls_files, smart_routing=False)
+        async with HazelcastClient(**options) as client:
+            assert len(client.cluster_service.get_members()) == 2
+            m = await client.get_map(unique("tls"))
+            await m.put_all({i: i for i in range(100)})  # keys owned by both members
+            assert await m.size() == 100
+            [connection] = _connections(client)
+            assert str(connection.remote_address) == terminator.address
