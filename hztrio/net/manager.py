@@ -13,6 +13,7 @@ import itertools
 import logging
 import math
 import random
+import ssl
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -386,7 +387,9 @@ class ConnectionManager:
                     _logger.warning("%s refused the client: %s", address, exc)
                 except (OSError, TimeoutError, HazelcastError) as exc:
                     last_error = exc
-                    _logger.info("could not connect to %s: %r", address, exc)
+                    # a TLS failure is a configuration problem more often than not: say it louder
+                    level = logging.WARNING if isinstance(exc, ssl.SSLError) else logging.INFO
+                    _logger.log(level, "could not connect to %s: %r", address, exc)
             sleep = wait.next_sleep()
             if sleep is None:
                 break
@@ -617,7 +620,8 @@ class ConnectionManager:
             await self._connect(member.address)
         except (OSError, TimeoutError, HazelcastError) as exc:
             self._member_failures[member.uuid] = anyio.current_time()
-            _logger.info("could not connect to member %s: %r", member, exc)
+            level = logging.WARNING if isinstance(exc, ssl.SSLError) else logging.INFO
+            _logger.log(level, "could not connect to member %s: %r", member, exc)
         finally:
             self._connecting.discard(member.uuid)
 
