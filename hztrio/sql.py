@@ -516,7 +516,7 @@ class SqlResult:
         assert self._query_id is not None and self._connection is not None
         request = _FETCH.encode_request(self._query_id, self._cursor_buffer_size)
         try:
-            message = await self._service._invoke(request, self._connection)
+            message = await self._service._invoke(request, self._connection, math.inf)
             response = _FETCH.decode_response(message)
         except HazelcastError as exc:
             error = self._service._wrap(exc, self._connection)
@@ -757,7 +757,9 @@ class SqlService:
             cursor_buffer_size: rows per page (positive): more rows mean fewer round trips
                 and more memory, on the member and here.
             timeout: seconds the query may run before the member cancels it; 0 for no
-                limit, -1 (the default) for the member's configured default.
+                limit, -1 (the default) for the member's configured default. The client
+                waits for the member as long as it works (``invocation_timeout`` does not
+                apply to ``execute`` and page fetches); bound the wait with a cancel scope.
             expected_result_type: an :class:`SqlExpectedResultType` (or its value or name);
                 a statement producing the other kind fails.
             schema: the schema in which unqualified names are looked up first, or None.
@@ -813,7 +815,7 @@ class SqlService:
             False,
         )
         try:
-            message = await self._invoke(request, connection)
+            message = await self._invoke(request, connection, math.inf)
         except anyio.get_cancelled_exc_class():
             await self._close_query_quietly(connection, query_id)
             raise
@@ -845,8 +847,14 @@ class SqlService:
 
     # -- internals --------------------------------------------------------------------------
 
-    def _invoke(self, request: bytearray, connection: Connection) -> Any:
-        return self._invocations.invoke(request, connection=connection)
+    def _invoke(
+        self, request: bytearray, connection: Connection, time_limit: float | None = None
+    ) -> Any:
+        """Invoke on the query's connection. Execute and fetch requests wait as long as the
+        member works on them (*time_limit* inf): a fetch of a streaming query is answered
+        only when rows come, and a long DML statement only when it is done; the statement's
+        ``timeout`` bounds the member's work, the caller's cancel scope the wait."""
+        return self._invocations.invoke(request, connection=connection, time_limit=time_limit)
 
     async def _close_query(
         self, connection: Connection | None, query_id: SqlQueryId | None

@@ -486,6 +486,22 @@ async def test_bad_options(client: HazelcastClient) -> None:
     assert rows[0][0] == 1
 
 
+async def test_pages_may_take_longer_than_invocation_timeout(hazelcast_member: Cluster) -> None:
+    # a stream with a row every two seconds: each page request waits that long on the member
+    options = client_options(hazelcast_member, invocation_timeout=1)
+    async with HazelcastClient(**options) as c:
+        async with await c.sql.execute(
+            "SELECT v FROM TABLE(generate_stream(2)) WHERE v % 4 = 3"
+        ) as result:
+            seen: list[int] = []
+            with anyio.fail_after(20):
+                async for row in result:
+                    seen.append(row[0])
+                    if len(seen) == 2:
+                        break
+    assert seen == [3, 7]
+
+
 async def test_query_timeout(client: HazelcastClient) -> None:
     result = await client.sql.execute("SELECT v FROM TABLE(generate_stream(10))", timeout=0.5)
     with pytest.raises(HazelcastSqlError) as info:
