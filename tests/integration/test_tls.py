@@ -16,9 +16,11 @@ from typing import Any
 import anyio
 import pytest
 
+import hztrio.sync
 from hztrio import HazelcastClient
 from hztrio.config import SSLProtocol
 from hztrio.errors import AuthenticationError, HazelcastError
+from hztrio.lifecycle import LifecycleState
 from hztrio.security import BasicTokenProvider
 from hztrio.testing import Cluster, start_cluster_sync
 from hztrio.testing.tls import (
@@ -29,7 +31,7 @@ from hztrio.testing.tls import (
     make_tls_files,
     run_stunnel,
 )
-from tests.conftest import client_options, unique, wait_until
+from tests.conftest import Recorder, client_options, unique, wait_until
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(120)]
 
@@ -193,6 +195,33 @@ async def test_tls_client_to_a_plain_member_fails(hazelcast_member: Cluster) -> 
     options = client_options(hazelcast_member, ssl_enabled=True, **FAIL_FAST)
     error = await _connect_fails(options)
     assert "Unable to connect" in str(error)
+
+
+async def test_reconnects_through_the_terminator(
+    hazelcast_member: Cluster, tls_files: TLSFiles
+) -> None:
+    states = Recorder()
+    with run_stunnel(hazelcast_member.addresses[0], tls_files) as terminator:
+        port = terminator.port
+        options = tls_options(
+            hazelcast_member,
+            terminator,
+            tls_files,
+            lifecycle_listeners=[states],
+            retry_initial_backoff=0.1,
+            retry_max_backoff=0.2,
+        )
+        async with HazelcastClient(**options) as client:
+            m = await client.get_map(unique("tls"))
+            await m.put(1, 1)
+            terminator.stop()  # every TLS connection is cut
+            await states.wait_for(lambda s: LifecycleState.DISCONNECTED in s)
+            # back on the same port: the client reconnects (after failing, over TLS, on
+            # the member's own plain address, which the member list names)
+            with run_stunnel(hazelcast_member.addresses[0], tls_files, port=port):
+                await states.wait_for(lambda s: s.count(LifecycleState.CONNECTED) == 2)
+                await m.put(2, 2)
+                assert await m.get_all([1, 2]) == {1: 1, 2: 2}
 
 
 # --- mutual TLS ----------------------------------------------------------------------------
@@ -369,3 +398,23 @@ async def test_unisocket_client_through_one_terminator_for_two_members(
             assert await m.size() == 100
             [connection] = _connections(client)
             assert str(connection.remote_address) == terminator.address
+
+
+# --- the blocking client -------------------------------------------------------------------
+
+
+def test_blocking_client_over_mutual_tls(
+    hazelcast_member: Cluster, mutual_tls: TLSTerminator, tls_files: TLSFiles
+) -> None:
+    options = tls_options(
+        hazelcast_member,
+        mutual_tls,
+        tls_files,
+        ssl_certfile=str(tls_files.client_cert),
+        ssl_keyfile=str(tls_files.client_key),
+        ssl_protocol="TLSv1_3",
+    )
+    with hztrio.sync.HazelcastClient(**options) as client:
+        m = client.get_map(unique("tls"))
+        m.put("k", "v")
+        assert m.get("k") == "v"
