@@ -601,18 +601,24 @@ class SqlResult:
         the query is released even when the caller is being cancelled; the cancellation
         propagates afterwards.
         """
+        if not await self._release():
+            await anyio.lowlevel.checkpoint()
+
+    async def _release(self) -> bool:
+        """Close the query on the member if it is open there; True if a request was sent
+        (shielded), False if there was nothing to send (then without a checkpoint: the
+        callers that run while an exception propagates must not add a cancellation)."""
         if self._closed or self._done:
             self._closed = True
-            await anyio.lowlevel.checkpoint()
-            return
+            return False
         self._closed = True
         self._done = True
-        await self._service._close_query(self._connection, self._query_id)
+        return await self._service._close_query(self._connection, self._query_id)
 
     async def _close_quietly(self) -> None:
-        """close(), logging (not raising) a failure; shielded like close()."""
+        """:meth:`_release`, logging (not raising) a failure."""
         try:
-            await self.close()
+            await self._release()
         except HazelcastError as exc:
             _logger.debug("closing an SQL result failed: %r", exc)
 
@@ -629,8 +635,12 @@ class SqlResult:
         logged rather than raised, so the block's exception propagates as itself."""
         if exc is None:
             await self.close()
-        else:
+        elif not (self._closed or self._done):
+            # (no checkpoint when there is nothing to close: a cancellation delivered here
+            # would replace the block's exception)
             await self._close_quietly()
+        else:
+            self._closed = True
 
     def __repr__(self) -> str:
         if self._metadata is None:
@@ -858,11 +868,11 @@ class SqlService:
 
     async def _close_query(
         self, connection: Connection | None, query_id: SqlQueryId | None
-    ) -> None:
-        """Send Sql.close on *connection*, shielded and bounded by ``invocation_timeout``."""
+    ) -> bool:
+        """Send Sql.close on *connection*, shielded and bounded by ``invocation_timeout``;
+        False (at once, without a checkpoint) if the connection is gone."""
         if connection is None or query_id is None or not connection.is_alive:
-            await anyio.lowlevel.checkpoint()
-            return
+            return False
         limit = self._invocations.invocation_timeout
         with anyio.CancelScope(shield=True):
             with anyio.move_on_after(limit):
@@ -873,7 +883,7 @@ class SqlService:
                     if error is exc:
                         raise
                     raise error from exc
-                return
+                return True
         raise self._client_error(f"Closing the query timed out after {limit} s")
 
     async def _close_query_quietly(self, connection: Connection, query_id: SqlQueryId) -> None:
