@@ -30,6 +30,7 @@ The tree (classes without a parent shown derive from :class:`HazelcastError` dir
     ├── HazelcastIOError
     │   └── HazelcastEOFError, RetryableIOError, SocketError, UTFDataFormatError
     ├── HazelcastTimeoutError                also a builtin TimeoutError
+    ├── HazelcastSqlError                    an SQL statement failed (code, suggestion; hztrio.sql)
     ├── IllegalStateError
     │   └── HazelcastInstanceNotActiveError, HazelcastClientNotActiveError, CacheNotExistsError
     ├── IllegalArgumentError ── IllegalThreadStateError

@@ -291,13 +291,39 @@ async def test_cancelled_iteration_closes_the_query(client: HazelcastClient) -> 
     result = await client.sql.execute(
         "SELECT v FROM TABLE(generate_stream(20))", cursor_buffer_size=1000
     )
-    seen: list[int] = []
-    with anyio.move_on_after(1.0) as scope:
-        async for row in result:
+    rows = result.iterator()
+    seen = [(await rows.__anext__())[0]]
+    with anyio.move_on_after(0.5) as scope:
+        async for row in rows:
             seen.append(row[0])
     assert scope.cancelled_caught
-    assert seen == sorted(seen) and seen
+    assert seen == list(range(len(seen)))
     assert result._closed  # closed before the cancellation went on
+    assert await query_is_released(result, client)
+
+
+async def test_cancelled_block_closes_the_query(client: HazelcastClient) -> None:
+    # cancelled in the body of async with (not inside the iteration): leaving the block
+    # closes the query, shielded from that cancellation
+    result = await client.sql.execute(
+        "SELECT v FROM TABLE(generate_stream(100))", cursor_buffer_size=10
+    )
+    with anyio.move_on_after(1.0) as scope:
+        async with result:
+            async for _row in result:
+                await anyio.sleep(30)
+    assert scope.cancelled_caught
+    assert result._closed
+    assert await query_is_released(result, client)
+
+
+async def test_error_in_the_block_propagates_and_closes(client: HazelcastClient) -> None:
+    with pytest.raises(LookupError, match="mine"):
+        async with await client.sql.execute(
+            "SELECT v FROM TABLE(generate_stream(100))", cursor_buffer_size=10
+        ) as result:
+            async for _row in result:
+                raise LookupError("mine")
     assert await query_is_released(result, client)
 
 
