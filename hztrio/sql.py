@@ -478,6 +478,13 @@ class SqlResult:
     def __aiter__(self) -> _RowIterator:
         return self.iterator()
 
+    def _rows_received(self) -> int:
+        """How many rows the next iteration steps return without asking the member."""
+        page = self._page
+        if page is None or self._error is not None or self._closed:
+            return 0
+        return page.row_count - self._position
+
     async def _next_row(self, metadata: SqlRowMetadata) -> SqlRow:
         if self._busy:
             raise RuntimeError("another task is iterating this result")

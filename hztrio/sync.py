@@ -59,6 +59,7 @@ from .lifecycle import LifecycleService, LifecycleState
 from .listener import DEFAULT_BUFFER_SIZE, EventSubscription
 from .partition import PartitionService
 from .proxy.base import Proxy, adopt_thread_id, new_thread_id
+from .sql import SqlResult, SqlRow, SqlService
 from .transaction import Transaction, _TransactionalObject
 
 __all__ = ["BlockingEvents", "BlockingObject", "HazelcastClient"]
@@ -410,6 +411,8 @@ def _wrap(value: Any, loop: _EventLoopThread) -> Any:
         return BlockingEvents(value, loop)
     if isinstance(value, Transaction):
         return BlockingTransaction(value, loop)
+    if isinstance(value, SqlResult):
+        return BlockingSqlResult(value, loop)
     if isinstance(value, _WRAPPED_TYPES):
         return BlockingObject(value, loop)
     if isinstance(value, list) and value and isinstance(value[0], Proxy):
@@ -489,6 +492,60 @@ class BlockingTransaction(BlockingObject):
         self._loop.call(self._target.__aexit__, exc_type, exc, tb)
 
 
+class BlockingSqlResult(BlockingObject):
+    """A :class:`~hztrio.sql.SqlResult` with blocking methods, a plain iterator over its rows
+    and a context manager::
+
+        with client.sql.execute("SELECT name FROM employees WHERE age > ?", 30) as result:
+            for row in result:
+                print(row["name"])
+
+    Rows come from the loop a page at a time (one hand-over per page the member sends, not
+    per row). Leaving the ``with`` block, or dropping the iterator before its end (a
+    ``break``), closes the query on the member.
+    """
+
+    def __iter__(self) -> Iterator[SqlRow]:
+        loop = self._loop
+        result: SqlResult = self._target
+        iterator = loop.call(result.iterator)
+        finished = False
+        try:
+            while True:
+                rows: list[SqlRow] = loop.call(_next_rows, iterator, result)
+                if not rows:
+                    finished = True
+                    return
+                yield from rows
+        finally:
+            if not finished and not loop.in_loop_thread:
+                with contextlib.suppress(HazelcastClientNotActiveError):
+                    loop.call(result.close)
+
+    def __enter__(self) -> BlockingSqlResult:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._loop.call(self._target.__aexit__, exc_type, exc, tb)
+
+
+async def _next_rows(iterator: Any, result: SqlResult) -> list[SqlRow]:
+    """The next row (waiting for the member if need be) and every row after it that the
+    client already has; an empty list at the end."""
+    try:
+        rows = [await iterator.__anext__()]
+    except StopAsyncIteration:
+        return []
+    for _ in range(result._rows_received()):
+        rows.append(await iterator.__anext__())
+    return rows
+
+
 class BlockingEvents(Generic[T]):
     """An event subscription used from blocking code.
 
@@ -558,6 +615,7 @@ _WRAPPED_TYPES = (
     Proxy,
     _TransactionalObject,
     CPSubsystem,
+    SqlService,
     LifecycleService,
     ClusterService,
     PartitionService,
@@ -591,6 +649,8 @@ class HazelcastClient:
             self.cluster_service = BlockingObject(client.cluster_service, self._loop)
             #: the CP Subsystem's getters, blocking (``client.cp_subsystem.get_atomic_long``)
             self.cp_subsystem = BlockingObject(client.cp_subsystem, self._loop)
+            #: Hazelcast SQL, blocking: ``with client.sql.execute(...) as result:``
+            self.sql = BlockingObject(client.sql, self._loop)
             self.partition_service = BlockingObject(client.partition_service, self._loop)
         except BaseException:  # (Ctrl-C just now) nobody could shut the client down
             self._loop.cancel_everything()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +19,7 @@ import hztrio.sync
 from hztrio.config import Config
 from hztrio.errors import (
     HazelcastClientNotActiveError,
+    HazelcastSqlError,
     IllegalMonitorStateError,
     IllegalStateError,
 )
@@ -396,3 +398,28 @@ def test_transactions_commit_and_roll_back(client: Any) -> None:
     assert tx.state.name == "ROLLED_BACK"
     assert plain.get("a") == 1
     assert not plain.is_locked("a")
+
+
+def test_sql_rows_a_page_at_a_time(client: Any) -> None:
+    name = f"m_{uuid.uuid4().hex[:12]}"
+    client.get_map(name).put_all({i: f"v{i}" for i in range(10)})
+    client.sql.execute(
+        f"CREATE MAPPING {name} TYPE IMap OPTIONS ('keyFormat'='int', 'valueFormat'='varchar')"
+    )
+    query = f"SELECT __key, this FROM {name} ORDER BY __key"
+    with client.sql.execute(query, cursor_buffer_size=3) as result:
+        assert result.is_row_set()
+        assert [(row["__key"], row[1]) for row in result] == [(i, f"v{i}") for i in range(10)]
+
+    result = client.sql.execute(query, cursor_buffer_size=3)
+    for row in result:
+        if row["__key"] == 4:
+            break  # dropping the iterator closes the query on the member
+    assert result._target._closed
+
+    update = client.sql.execute(f"DELETE FROM {name} WHERE __key < 5")
+    assert not update.is_row_set()
+    assert update.update_count() == 0  # what a 5.x member reports for DML
+    assert client.get_map(name).size() == 5
+    with pytest.raises(HazelcastSqlError):
+        client.sql.execute("SELEC 1")
