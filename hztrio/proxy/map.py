@@ -7,7 +7,7 @@ import math
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, NamedTuple, TypeVar
 
 import anyio
 
@@ -30,6 +30,9 @@ from ..protocol.types import (
 )
 from ..serialization.data import Data, SplitData
 from .base import EntryEvent, EntryEventType, Proxy, to_millis
+
+if TYPE_CHECKING:
+    from ..protocol.codec import Codec
 
 KeyType = TypeVar("KeyType")
 ValueType = TypeVar("ValueType")
@@ -69,11 +72,6 @@ _TRY_REMOVE = codecs.MAP_TRY_REMOVE.encode_request
 _REMOVE_IF_SAME = codecs.MAP_REMOVE_IF_SAME.encode_request
 _REMOVE_ALL = codecs.MAP_REMOVE_ALL.encode_request
 _GET_ENTRY_VIEW = codecs.MAP_GET_ENTRY_VIEW
-_LOCK = codecs.MAP_LOCK.encode_request
-_TRY_LOCK = codecs.MAP_TRY_LOCK.encode_request
-_UNLOCK = codecs.MAP_UNLOCK.encode_request
-_FORCE_UNLOCK = codecs.MAP_FORCE_UNLOCK.encode_request
-_IS_LOCKED = codecs.MAP_IS_LOCKED.encode_request
 _ADD_INDEX = codecs.MAP_ADD_INDEX.encode_request
 _ADD_INTERCEPTOR = codecs.MAP_ADD_INTERCEPTOR
 _REMOVE_INTERCEPTOR = codecs.MAP_REMOVE_INTERCEPTOR.encode_request
@@ -140,7 +138,115 @@ def _index_attribute(attribute: object) -> str:
     return attribute.removeprefix("this.")
 
 
-class Map(Proxy, Generic[KeyType, ValueType]):
+class LockCodecs(NamedTuple):
+    """The per-key lock requests of a map-like structure: Map and MultiMap each have their
+    own codecs, with the same parameters and the same meaning."""
+
+    lock: Codec
+    try_lock: Codec
+    unlock: Codec
+    force_unlock: Codec
+    is_locked: Codec
+
+
+class KeyLockProxy(Proxy):
+    """Per-key locks owned by the calling task: the bodies of the lock methods of Map and
+    MultiMap, which keep the public methods (and their documentation) themselves.
+
+    Subclasses set ``_LOCK_CODECS`` to their service's :class:`LockCodecs`.
+    """
+
+    _LOCK_CODECS: ClassVar[LockCodecs]
+
+    async def _lock(self, key: Any, lease_time: float | None) -> None:
+        """Lock *key*, waiting as long as it takes; a lock granted after the caller left is
+        released again (see :meth:`_unlocker`)."""
+        encode_lock = self._LOCK_CODECS.lock.encode_request
+        key_data = self._key_data(key)
+        owner = self._thread_id()
+        reference_id = next(_reference_ids)
+        await self._invocations.invoke(
+            encode_lock(self.name, key_data, owner, _lease(lease_time), reference_id),
+            partition_id=self._partitions.get_partition_id(key_data),
+            retryable=True,
+            time_limit=math.inf,
+            on_orphaned=self._unlocker(key_data, owner),
+        )
+
+    async def _try_lock(
+        self,
+        key: Any,
+        lease_time: float | None,
+        timeout: float,  # noqa: ASYNC109
+    ) -> bool:
+        """Lock *key* if the member can within *timeout* seconds; True if locked."""
+        try_lock = self._LOCK_CODECS.try_lock
+        key_data = self._key_data(key)
+        owner = self._thread_id()
+        response = await self._invocations.invoke(
+            try_lock.encode_request(
+                self.name,
+                key_data,
+                owner,
+                _lease(lease_time),
+                to_millis(timeout),
+                next(_reference_ids),
+            ),
+            partition_id=self._partitions.get_partition_id(key_data),
+            retryable=True,
+            time_limit=self._blocking_limit(timeout),
+            on_orphaned=self._unlocker(key_data, owner),
+        )
+        return bool(try_lock.decode_response(response))
+
+    async def _unlock(self, key: Any) -> None:
+        key_data = self._key_data(key)
+        request = self._LOCK_CODECS.unlock.encode_request(
+            self.name, key_data, self._thread_id(), next(_reference_ids)
+        )
+        await self._invoke_on_key(request, key_data, True)
+
+    async def _force_unlock(self, key: Any) -> None:
+        key_data = self._key_data(key)
+        request = self._LOCK_CODECS.force_unlock.encode_request(
+            self.name, key_data, next(_reference_ids)
+        )
+        await self._invoke_on_key(request, key_data, True)
+
+    async def _is_locked(self, key: Any) -> bool:
+        is_locked = self._LOCK_CODECS.is_locked
+        key_data = self._key_data(key)
+        response = await self._invoke_on_key(
+            is_locked.encode_request(self.name, key_data), key_data, True
+        )
+        return bool(is_locked.decode_response(response))
+
+    def _unlocker(self, key_data: Data, owner: int) -> Callable[[ClientMessage], bytearray | None]:
+        """For a lock request whose caller left: the unlock to send if it was granted."""
+        name = self.name
+        partition_id = self._partitions.get_partition_id(key_data)
+        try_lock = self._LOCK_CODECS.try_lock
+        encode_unlock = self._LOCK_CODECS.unlock.encode_request
+
+        def unlock_if_granted(response: ClientMessage) -> bytearray | None:
+            if response.message_type == 0:  # an error: nothing was locked
+                return None
+            if response.message_type == try_lock.response_type and not try_lock.decode_response(
+                response
+            ):
+                return None
+            request = encode_unlock(name, key_data, owner, next(_reference_ids))
+            set_partition_id(request, partition_id)
+            return request
+
+        return unlock_if_granted
+
+    def _blocking_limit(self, timeout: float) -> float:
+        """The time limit of a call that may wait *timeout* seconds on the member."""
+        return max(timeout, 0) + self._invocations.invocation_timeout
+
+
+class Map(KeyLockProxy, Generic[KeyType, ValueType]):
     """A distributed, partitioned key-value map.
 
     Keys and values are serialized on the client; a key's partition decides which member
@@ -150,6 +256,14 @@ class Map(Proxy, Generic[KeyType, ValueType]):
     Cancellation (all methods): the call stops waiting at once. A request already sent may
     still take effect on the cluster; a read has no effect either way.
     """
+
+    _LOCK_CODECS = LockCodecs(
+        codecs.MAP_LOCK,
+        codecs.MAP_TRY_LOCK,
+        codecs.MAP_UNLOCK,
+        codecs.MAP_FORCE_UNLOCK,
+        codecs.MAP_IS_LOCKED,
+    )
 
     def __init__(self, service_name: str, name: str, context: Any) -> None:
         super().__init__(service_name, name, context)
@@ -738,16 +852,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         never). Cancellation: if the member grants the lock after the caller gave up, the
         client releases it again at once.
         """
-        key_data = self._key_data(key)
-        owner = self._thread_id()
-        reference_id = next(_reference_ids)
-        await self._invocations.invoke(
-            _LOCK(self.name, key_data, owner, _lease(lease_time), reference_id),
-            partition_id=self._partitions.get_partition_id(key_data),
-            retryable=True,
-            time_limit=math.inf,
-            on_orphaned=self._unlocker(key_data, owner),
-        )
+        await self._lock(key, lease_time)
 
     async def try_lock(
         self,
@@ -759,68 +864,22 @@ class Map(Proxy, Generic[KeyType, ValueType]):
 
         Cancellation: as :meth:`lock`.
         """
-        key_data = self._key_data(key)
-        owner = self._thread_id()
-        response = await self._invocations.invoke(
-            _TRY_LOCK(
-                self.name,
-                key_data,
-                owner,
-                _lease(lease_time),
-                to_millis(timeout),
-                next(_reference_ids),
-            ),
-            partition_id=self._partitions.get_partition_id(key_data),
-            retryable=True,
-            time_limit=self._blocking_limit(timeout),
-            on_orphaned=self._unlocker(key_data, owner),
-        )
-        return bool(_bool_response(response))
+        return await self._try_lock(key, lease_time, timeout)
 
     async def unlock(self, key: KeyType) -> None:
         """Release the current task's lock of *key* (once per lock, locks are reentrant).
 
         Raises ``IllegalMonitorStateError`` if the task does not hold it.
         """
-        key_data = self._key_data(key)
-        await self._invoke_on_key(
-            _UNLOCK(self.name, key_data, self._thread_id(), next(_reference_ids)), key_data, True
-        )
+        await self._unlock(key)
 
     async def force_unlock(self, key: KeyType) -> None:
         """Release the lock of *key* whoever holds it."""
-        key_data = self._key_data(key)
-        await self._invoke_on_key(
-            _FORCE_UNLOCK(self.name, key_data, next(_reference_ids)), key_data, True
-        )
+        await self._force_unlock(key)
 
     async def is_locked(self, key: KeyType) -> bool:
         """Whether anybody holds the lock of *key*."""
-        key_data = self._key_data(key)
-        response = await self._invoke_on_key(_IS_LOCKED(self.name, key_data), key_data, True)
-        return bool(_bool_response(response))
-
-    def _unlocker(self, key_data: bytes, owner: int) -> Callable[[ClientMessage], bytearray | None]:
-        """For a lock request whose caller left: the unlock to send if it was granted."""
-        name = self.name
-        partition_id = self._partitions.get_partition_id(key_data)  # type: ignore[arg-type]
-
-        def unlock_if_granted(response: ClientMessage) -> bytearray | None:
-            if response.message_type == 0:  # an error: nothing was locked
-                return None
-            if response.message_type == codecs.MAP_TRY_LOCK.response_type and not _bool_response(
-                response
-            ):
-                return None
-            request = _UNLOCK(name, key_data, owner, next(_reference_ids))
-            set_partition_id(request, partition_id)
-            return request
-
-        return unlock_if_granted
-
-    def _blocking_limit(self, timeout: float) -> float:
-        """The time limit of a call that may wait *timeout* seconds on the member."""
-        return max(timeout, 0) + self._invocations.invocation_timeout
+        return await self._is_locked(key)
 
     # -- entry listeners ------------------------------------------------------------------
 
@@ -1014,7 +1073,9 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         await anyio.lowlevel.checkpoint()
 
 
-def _partition_call(proxy: Map[Any, Any], request: bytearray, partition_id: int) -> Any:
+def _partition_call(proxy: Proxy, request: bytearray, partition_id: int) -> Any:
+    """A call of *request* on *partition_id*, for ``gather`` (Map's and MultiMap's put_all)."""
+
     async def call() -> Any:
         return await proxy._invoke_on_partition(request, partition_id)
 

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
 import anyio
 
 from .._concurrency import gather
 from ..listener import DEFAULT_BUFFER_SIZE, EventSubscription
-from ..protocol.codec import set_partition_id
 from ..protocol.codecs import multi_map as codecs
 from ..protocol.frame import ClientMessage
 from ..serialization.data import Data
-from .base import EntryEvent, EntryEventType, to_millis
+from .base import EntryEvent, EntryEventType
 from .entry_listener import AddListener, EntryEventCallable, EntryListenerProxy
-from .map import _lease, _reference_ids
+from .map import KeyLockProxy, LockCodecs, _partition_call
 
 KeyType = TypeVar("KeyType")
 ValueType = TypeVar("ValueType")
@@ -38,11 +36,6 @@ _SIZE = codecs.MULTI_MAP_SIZE.encode_request
 _CLEAR = codecs.MULTI_MAP_CLEAR.encode_request
 _VALUE_COUNT = codecs.MULTI_MAP_VALUE_COUNT.encode_request
 _PUT_ALL = codecs.MULTI_MAP_PUT_ALL.encode_request
-_LOCK = codecs.MULTI_MAP_LOCK.encode_request
-_TRY_LOCK = codecs.MULTI_MAP_TRY_LOCK
-_IS_LOCKED = codecs.MULTI_MAP_IS_LOCKED.encode_request
-_UNLOCK = codecs.MULTI_MAP_UNLOCK.encode_request
-_FORCE_UNLOCK = codecs.MULTI_MAP_FORCE_UNLOCK.encode_request
 _ADD_LISTENER = codecs.MULTI_MAP_ADD_ENTRY_LISTENER
 _ADD_LISTENER_TO_KEY = codecs.MULTI_MAP_ADD_ENTRY_LISTENER_TO_KEY
 
@@ -54,7 +47,7 @@ _list_response = codecs.MULTI_MAP_GET.decode_response  # every List_Data respons
 MULTI_MAP_EVENTS = EntryEventType.ADDED | EntryEventType.REMOVED | EntryEventType.CLEAR_ALL
 
 
-class MultiMap(EntryListenerProxy, Generic[KeyType, ValueType]):
+class MultiMap(EntryListenerProxy, KeyLockProxy, Generic[KeyType, ValueType]):
     """A distributed map from a key to a collection of values (``MultiMap``).
 
     Each key has a collection of values: a set by default (a value already there is not
@@ -73,6 +66,13 @@ class MultiMap(EntryListenerProxy, Generic[KeyType, ValueType]):
     _REMOVE_LISTENER = codecs.MULTI_MAP_REMOVE_ENTRY_LISTENER
     _EVENT_TYPES = MULTI_MAP_EVENTS
     _KIND = "multimap"
+    _LOCK_CODECS = LockCodecs(
+        codecs.MULTI_MAP_LOCK,
+        codecs.MULTI_MAP_TRY_LOCK,
+        codecs.MULTI_MAP_UNLOCK,
+        codecs.MULTI_MAP_FORCE_UNLOCK,
+        codecs.MULTI_MAP_IS_LOCKED,
+    )
 
     # -- one key ----------------------------------------------------------------------------
 
@@ -216,15 +216,7 @@ class MultiMap(EntryListenerProxy, Generic[KeyType, ValueType]):
         never). The key needs no values to be locked. Cancellation: if the member grants the
         lock after the caller gave up, the client releases it again at once.
         """
-        key_data = self._key_data(key)
-        owner = self._thread_id()
-        await self._invocations.invoke(
-            _LOCK(self.name, key_data, owner, _lease(lease_time), next(_reference_ids)),
-            partition_id=self._partitions.get_partition_id(key_data),
-            retryable=True,
-            time_limit=math.inf,
-            on_orphaned=self._unlocker(key_data, owner),
-        )
+        await self._lock(key, lease_time)
 
     async def try_lock(
         self,
@@ -237,62 +229,22 @@ class MultiMap(EntryListenerProxy, Generic[KeyType, ValueType]):
 
         *lease_time* as for :meth:`lock`. Cancellation: as :meth:`lock`.
         """
-        key_data = self._key_data(key)
-        owner = self._thread_id()
-        response = await self._invocations.invoke(
-            _TRY_LOCK.encode_request(
-                self.name,
-                key_data,
-                owner,
-                _lease(lease_time),
-                to_millis(timeout),
-                next(_reference_ids),
-            ),
-            partition_id=self._partitions.get_partition_id(key_data),
-            retryable=True,
-            time_limit=max(timeout, 0) + self._invocations.invocation_timeout,
-            on_orphaned=self._unlocker(key_data, owner),
-        )
-        return bool(_bool_response(response))
+        return await self._try_lock(key, lease_time, timeout)
 
     async def unlock(self, key: KeyType) -> None:
         """Release the current task's lock of *key* (once per lock: locks are reentrant).
 
         Raises ``IllegalMonitorStateError`` if the task does not hold it.
         """
-        key_data = self._key_data(key)
-        await self._invoke_on_key(
-            _UNLOCK(self.name, key_data, self._thread_id(), next(_reference_ids)), key_data, True
-        )
+        await self._unlock(key)
 
     async def force_unlock(self, key: KeyType) -> None:
         """Release the lock of *key* whoever holds it (and however many times)."""
-        key_data = self._key_data(key)
-        await self._invoke_on_key(
-            _FORCE_UNLOCK(self.name, key_data, next(_reference_ids)), key_data, True
-        )
+        await self._force_unlock(key)
 
     async def is_locked(self, key: KeyType) -> bool:
         """Whether anybody holds the lock of *key*."""
-        key_data = self._key_data(key)
-        response = await self._invoke_on_key(_IS_LOCKED(self.name, key_data), key_data, True)
-        return bool(_bool_response(response))
-
-    def _unlocker(self, key_data: Data, owner: int) -> Callable[[ClientMessage], bytearray | None]:
-        """For a lock request whose caller left: the unlock to send if it was granted."""
-        name = self.name
-        partition_id = self._partitions.get_partition_id(key_data)
-
-        def unlock_if_granted(response: ClientMessage) -> bytearray | None:
-            if response.message_type == 0:  # an error: nothing was locked
-                return None
-            if response.message_type == _TRY_LOCK.response_type and not _bool_response(response):
-                return None
-            request = _UNLOCK(name, key_data, owner, next(_reference_ids))
-            set_partition_id(request, partition_id)
-            return request
-
-        return unlock_if_granted
+        return await self._is_locked(key)
 
     # -- entry events -----------------------------------------------------------------------
 
@@ -372,10 +324,3 @@ class MultiMap(EntryListenerProxy, Generic[KeyType, ValueType]):
 
     async def _checkpoint(self) -> None:
         await anyio.lowlevel.checkpoint()
-
-
-def _partition_call(proxy: MultiMap[Any, Any], request: bytearray, partition_id: int) -> Any:
-    async def call() -> Any:
-        return await proxy._invoke_on_partition(request, partition_id)
-
-    return call
