@@ -11,7 +11,7 @@ import enum
 import math
 import uuid
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar
 
 import anyio
 
@@ -92,14 +92,31 @@ class ItemEvent(Generic[ItemType]):
 ItemEventCallable = Callable[[ItemEvent[Any]], Any]
 
 
-class CollectionProxy(Proxy):
-    """The base of Queue, List and Set: item listeners, item conversion, routing.
+class CollectionCodecs(NamedTuple):
+    """The requests Queue, List and Set all have: each service has its own codecs for them,
+    with the same parameters and the same meaning."""
 
-    Subclasses set ``_ADD_LISTENER`` and ``_REMOVE_LISTENER`` to their service's codecs.
+    add_listener: Codec
+    remove_listener: Codec
+    size: Codec
+    is_empty: Codec
+    contains: Codec
+    contains_all: Codec
+    add_all: Codec
+    remove: Codec
+    compare_and_remove_all: Codec
+    compare_and_retain_all: Codec
+    clear: Codec
+
+
+class CollectionProxy(Proxy):
+    """The base of Queue, List and Set: item listeners, item conversion, routing, and the
+    bodies of the methods all three have (each keeps its public method and documentation).
+
+    Subclasses set ``_CODECS`` to their service's :class:`CollectionCodecs`.
     """
 
-    _ADD_LISTENER: ClassVar[Codec]
-    _REMOVE_LISTENER: ClassVar[Codec]
+    _CODECS: ClassVar[CollectionCodecs]
 
     def __init__(self, service_name: str, name: str, context: Any) -> None:
         super().__init__(service_name, name, context)
@@ -157,6 +174,46 @@ class CollectionProxy(Proxy):
     def _blocking_limit(self, timeout: float) -> float:
         """The time limit of a call that may wait *timeout* seconds on the member."""
         return timeout + self._invocations.invocation_timeout
+
+    # -- what Queue, List and Set all do ----------------------------------------------------
+
+    async def _call(self, codec: Codec, *arguments: Any, retryable: bool = False) -> Any:
+        """*codec*'s request (the structure's name, then *arguments*) on the name's partition;
+        its response, decoded."""
+        response = await self._invoke_on_name_partition(
+            codec.encode_request(self.name, *arguments), retryable
+        )
+        return codec.decode_response(response)
+
+    async def _size(self) -> int:
+        return int(await self._call(self._CODECS.size, retryable=True))
+
+    async def _is_empty(self) -> bool:
+        return bool(await self._call(self._CODECS.is_empty, retryable=True))
+
+    async def _contains(self, item: Any) -> bool:
+        return bool(await self._call(self._CODECS.contains, self._item_data(item), retryable=True))
+
+    async def _contains_all(self, items: Iterable[Any]) -> bool:
+        codec = self._CODECS.contains_all
+        return bool(await self._call(codec, self._items_data(items), retryable=True))
+
+    async def _add_all(self, items: Iterable[Any]) -> bool:
+        return bool(await self._call(self._CODECS.add_all, self._items_data(items)))
+
+    async def _remove(self, item: Any) -> bool:
+        return bool(await self._call(self._CODECS.remove, self._item_data(item)))
+
+    async def _remove_all(self, items: Iterable[Any]) -> bool:
+        codec = self._CODECS.compare_and_remove_all
+        return bool(await self._call(codec, self._items_data(items)))
+
+    async def _retain_all(self, items: Iterable[Any]) -> bool:
+        codec = self._CODECS.compare_and_retain_all
+        return bool(await self._call(codec, self._items_data(items)))
+
+    async def _clear(self) -> None:
+        await self._call(self._CODECS.clear)
 
     # -- item listeners ---------------------------------------------------------------------
 
@@ -252,8 +309,8 @@ class CollectionProxy(Proxy):
     ) -> ListenerRegistration:
         name = self.name
         value_flag = bool(include_value)
-        add_codec = self._ADD_LISTENER
-        encode_remove = self._REMOVE_LISTENER.encode_request
+        add_codec = self._CODECS.add_listener
+        encode_remove = self._CODECS.remove_listener.encode_request
         decode_event = add_codec.event_decoder("Item")
         to_object = self._to_object
         cluster = self._context.cluster
@@ -271,6 +328,13 @@ class CollectionProxy(Proxy):
         )
 
 
+def check_int(what: str, value: object) -> int:
+    """An int argument (an index, a count): TypeError for another type, bool included."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what} must be an int, got {value!r}")
+    return value
+
+
 def check_timeout(timeout: float) -> float:
     """A ``timeout=`` of offer/poll as seconds: negative → 0 (as Java's queues), NaN → error."""
     seconds = float(timeout)
@@ -279,4 +343,10 @@ def check_timeout(timeout: float) -> float:
     return max(seconds, 0.0)
 
 
-__all__ = ["CollectionProxy", "ItemEvent", "ItemEventCallable", "ItemEventType"]
+__all__ = [
+    "CollectionCodecs",
+    "CollectionProxy",
+    "ItemEvent",
+    "ItemEventCallable",
+    "ItemEventType",
+]

@@ -6,23 +6,14 @@ from collections.abc import Iterable
 from typing import Generic, TypeVar
 
 from ..protocol.codecs import list as codecs
-from .item import CollectionProxy
+from .item import CollectionCodecs, CollectionProxy, check_int
 
 ItemType = TypeVar("ItemType")
 
 LIST_SERVICE = "hz:impl:listService"
 
-_SIZE = codecs.LIST_SIZE.encode_request
-_CONTAINS = codecs.LIST_CONTAINS.encode_request
-_CONTAINS_ALL = codecs.LIST_CONTAINS_ALL.encode_request
 _ADD = codecs.LIST_ADD.encode_request
-_REMOVE = codecs.LIST_REMOVE.encode_request
-_ADD_ALL = codecs.LIST_ADD_ALL.encode_request
-_COMPARE_AND_REMOVE_ALL = codecs.LIST_COMPARE_AND_REMOVE_ALL.encode_request
-_COMPARE_AND_RETAIN_ALL = codecs.LIST_COMPARE_AND_RETAIN_ALL.encode_request
-_CLEAR = codecs.LIST_CLEAR.encode_request
 _GET_ALL = codecs.LIST_GET_ALL.encode_request
-_IS_EMPTY = codecs.LIST_IS_EMPTY.encode_request
 _ADD_ALL_WITH_INDEX = codecs.LIST_ADD_ALL_WITH_INDEX.encode_request
 _GET = codecs.LIST_GET.encode_request
 _SET = codecs.LIST_SET.encode_request
@@ -40,12 +31,6 @@ _data_response = codecs.LIST_GET.decode_response  # get, set and removeWithIndex
 _list_response = codecs.LIST_GET_ALL.decode_response  # so do the list-returning ones
 
 
-def _index(what: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{what} must be an int, got {value!r}")
-    return value
-
-
 class List(CollectionProxy, Generic[ItemType]):
     """A distributed list (``IList``): ordered, indexed, duplicates allowed.
 
@@ -58,8 +43,19 @@ class List(CollectionProxy, Generic[ItemType]):
     still take effect on the cluster.
     """
 
-    _ADD_LISTENER = codecs.LIST_ADD_LISTENER
-    _REMOVE_LISTENER = codecs.LIST_REMOVE_LISTENER
+    _CODECS = CollectionCodecs(
+        add_listener=codecs.LIST_ADD_LISTENER,
+        remove_listener=codecs.LIST_REMOVE_LISTENER,
+        size=codecs.LIST_SIZE,
+        is_empty=codecs.LIST_IS_EMPTY,
+        contains=codecs.LIST_CONTAINS,
+        contains_all=codecs.LIST_CONTAINS_ALL,
+        add_all=codecs.LIST_ADD_ALL,
+        remove=codecs.LIST_REMOVE,
+        compare_and_remove_all=codecs.LIST_COMPARE_AND_REMOVE_ALL,
+        compare_and_retain_all=codecs.LIST_COMPARE_AND_RETAIN_ALL,
+        clear=codecs.LIST_CLEAR,
+    )
 
     # -- adding and replacing ---------------------------------------------------------------
 
@@ -70,21 +66,18 @@ class List(CollectionProxy, Generic[ItemType]):
 
     async def add_at(self, index: int, item: ItemType) -> None:
         """Insert *item* at *index*, shifting the items from there on to the right."""
-        index = _index("index", index)
+        index = check_int("index", index)
         await self._invoke_on_name_partition(
             _ADD_WITH_INDEX(self.name, index, self._item_data(item))
         )
 
     async def add_all(self, items: Iterable[ItemType]) -> bool:
         """Append every item of *items*, in order; True if the list changed."""
-        response = await self._invoke_on_name_partition(
-            _ADD_ALL(self.name, self._items_data(items))
-        )
-        return bool(_bool_response(response))
+        return await self._add_all(items)
 
     async def add_all_at(self, index: int, items: Iterable[ItemType]) -> bool:
         """Insert every item of *items*, in order, at *index*; True if the list changed."""
-        index = _index("index", index)
+        index = check_int("index", index)
         response = await self._invoke_on_name_partition(
             _ADD_ALL_WITH_INDEX(self.name, index, self._items_data(items))
         )
@@ -92,7 +85,7 @@ class List(CollectionProxy, Generic[ItemType]):
 
     async def set_at(self, index: int, item: ItemType) -> ItemType:
         """Replace the item at *index* with *item*; return the item that was there."""
-        index = _index("index", index)
+        index = check_int("index", index)
         response = await self._invoke_on_name_partition(
             _SET(self.name, index, self._item_data(item))
         )
@@ -102,8 +95,7 @@ class List(CollectionProxy, Generic[ItemType]):
 
     async def remove(self, item: ItemType) -> bool:
         """Remove the first occurrence of *item*; True if there was one."""
-        response = await self._invoke_on_name_partition(_REMOVE(self.name, self._item_data(item)))
-        return bool(_bool_response(response))
+        return await self._remove(item)
 
     async def remove_at(self, index: int) -> ItemType:
         """Remove the item at *index* (the items after it shift left); return it.
@@ -111,33 +103,27 @@ class List(CollectionProxy, Generic[ItemType]):
         Cancellation: the item may be removed all the same, and then the caller never
         sees it.
         """
-        index = _index("index", index)
+        index = check_int("index", index)
         response = await self._invoke_on_name_partition(_REMOVE_WITH_INDEX(self.name, index))
         return await self._object(_data_response(response))  # type: ignore[no-any-return]
 
     async def remove_all(self, items: Iterable[ItemType]) -> bool:
         """Remove every item equal to one of *items*; True if the list changed."""
-        response = await self._invoke_on_name_partition(
-            _COMPARE_AND_REMOVE_ALL(self.name, self._items_data(items))
-        )
-        return bool(_bool_response(response))
+        return await self._remove_all(items)
 
     async def retain_all(self, items: Iterable[ItemType]) -> bool:
         """Remove every item not equal to one of *items*; True if the list changed."""
-        response = await self._invoke_on_name_partition(
-            _COMPARE_AND_RETAIN_ALL(self.name, self._items_data(items))
-        )
-        return bool(_bool_response(response))
+        return await self._retain_all(items)
 
     async def clear(self) -> None:
         """Remove every item."""
-        await self._invoke_on_name_partition(_CLEAR(self.name))
+        await self._clear()
 
     # -- reading ----------------------------------------------------------------------------
 
     async def get(self, index: int) -> ItemType:
         """The item at *index*."""
-        index = _index("index", index)
+        index = check_int("index", index)
         response = await self._invoke_on_name_partition(_GET(self.name, index), True)
         return await self._object(_data_response(response))  # type: ignore[no-any-return]
 
@@ -153,15 +139,15 @@ class List(CollectionProxy, Generic[ItemType]):
 
     async def list_iterator(self, index: int = 0) -> list[ItemType]:
         """The items from *index* on, in order (a snapshot)."""
-        index = _index("index", index)
+        index = check_int("index", index)
         response = await self._invoke_on_name_partition(_LIST_ITERATOR(self.name, index), True)
         return await self._objects(_list_response(response))
 
     async def sub_list(self, from_index: int, to_index: int) -> list[ItemType]:
         """The items from *from_index* (inclusive) to *to_index* (exclusive), as a plain
         Python list (a snapshot, not a view of the distributed list)."""
-        from_index = _index("from_index", from_index)
-        to_index = _index("to_index", to_index)
+        from_index = check_int("from_index", from_index)
+        to_index = check_int("to_index", to_index)
         response = await self._invoke_on_name_partition(_SUB(self.name, from_index, to_index), True)
         return await self._objects(_list_response(response))
 
@@ -181,23 +167,16 @@ class List(CollectionProxy, Generic[ItemType]):
 
     async def contains(self, item: ItemType) -> bool:
         """Whether the list holds an item equal to *item*."""
-        response = await self._invoke_on_name_partition(
-            _CONTAINS(self.name, self._item_data(item)), True
-        )
-        return bool(_bool_response(response))
+        return await self._contains(item)
 
     async def contains_all(self, items: Iterable[ItemType]) -> bool:
         """Whether the list holds an item equal to each of *items*."""
-        response = await self._invoke_on_name_partition(
-            _CONTAINS_ALL(self.name, self._items_data(items)), True
-        )
-        return bool(_bool_response(response))
+        return await self._contains_all(items)
 
     async def size(self) -> int:
         """The number of items."""
-        return int(_int_response(await self._invoke_on_name_partition(_SIZE(self.name), True)))
+        return await self._size()
 
     async def is_empty(self) -> bool:
         """Whether the list has no items."""
-        response = await self._invoke_on_name_partition(_IS_EMPTY(self.name), True)
-        return bool(_bool_response(response))
+        return await self._is_empty()

@@ -14,7 +14,7 @@ from ..protocol.codec import set_partition_id
 from ..protocol.codecs import queue as codecs
 from ..protocol.frame import ClientMessage
 from ..serialization.data import Data
-from .item import CollectionProxy, check_timeout
+from .item import CollectionCodecs, CollectionProxy, check_int, check_timeout
 
 ItemType = TypeVar("ItemType")
 
@@ -27,21 +27,13 @@ PUT_BACK_GRACE = 5.0
 
 _OFFER = codecs.QUEUE_OFFER.encode_request
 _PUT = codecs.QUEUE_PUT.encode_request
-_SIZE = codecs.QUEUE_SIZE.encode_request
-_REMOVE = codecs.QUEUE_REMOVE.encode_request
 _POLL = codecs.QUEUE_POLL.encode_request
 _TAKE = codecs.QUEUE_TAKE.encode_request
 _PEEK = codecs.QUEUE_PEEK.encode_request
 _ITERATOR = codecs.QUEUE_ITERATOR.encode_request
 _DRAIN_TO_MAX_SIZE = codecs.QUEUE_DRAIN_TO_MAX_SIZE.encode_request
-_CONTAINS = codecs.QUEUE_CONTAINS.encode_request
-_CONTAINS_ALL = codecs.QUEUE_CONTAINS_ALL.encode_request
-_COMPARE_AND_REMOVE_ALL = codecs.QUEUE_COMPARE_AND_REMOVE_ALL.encode_request
-_COMPARE_AND_RETAIN_ALL = codecs.QUEUE_COMPARE_AND_RETAIN_ALL.encode_request
-_CLEAR = codecs.QUEUE_CLEAR.encode_request
 _ADD_ALL = codecs.QUEUE_ADD_ALL.encode_request
 _REMAINING_CAPACITY = codecs.QUEUE_REMAINING_CAPACITY.encode_request
-_IS_EMPTY = codecs.QUEUE_IS_EMPTY.encode_request
 
 _bool_response = codecs.QUEUE_OFFER.decode_response
 _int_response = codecs.QUEUE_SIZE.decode_response
@@ -64,8 +56,19 @@ class Queue(CollectionProxy, Generic[ItemType]):
     that cannot help.
     """
 
-    _ADD_LISTENER = codecs.QUEUE_ADD_LISTENER
-    _REMOVE_LISTENER = codecs.QUEUE_REMOVE_LISTENER
+    _CODECS = CollectionCodecs(
+        add_listener=codecs.QUEUE_ADD_LISTENER,
+        remove_listener=codecs.QUEUE_REMOVE_LISTENER,
+        size=codecs.QUEUE_SIZE,
+        is_empty=codecs.QUEUE_IS_EMPTY,
+        contains=codecs.QUEUE_CONTAINS,
+        contains_all=codecs.QUEUE_CONTAINS_ALL,
+        add_all=codecs.QUEUE_ADD_ALL,
+        remove=codecs.QUEUE_REMOVE,
+        compare_and_remove_all=codecs.QUEUE_COMPARE_AND_REMOVE_ALL,
+        compare_and_retain_all=codecs.QUEUE_COMPARE_AND_RETAIN_ALL,
+        clear=codecs.QUEUE_CLEAR,
+    )
 
     # -- adding -----------------------------------------------------------------------------
 
@@ -85,10 +88,7 @@ class Queue(CollectionProxy, Generic[ItemType]):
         All or nothing: if there is not room for all of them, raises
         :class:`~hztrio.errors.IllegalStateError` and adds none.
         """
-        response = await self._invoke_on_name_partition(
-            _ADD_ALL(self.name, self._items_data(items))
-        )
-        return bool(_bool_response(response))
+        return await self._add_all(items)
 
     async def offer(self, item: ItemType, timeout: float = 0) -> bool:  # noqa: ASYNC109
         """Add *item* at the tail; True if added.
@@ -161,22 +161,15 @@ class Queue(CollectionProxy, Generic[ItemType]):
 
     async def remove(self, item: ItemType) -> bool:
         """Remove one occurrence of *item*; True if there was one."""
-        response = await self._invoke_on_name_partition(_REMOVE(self.name, self._item_data(item)))
-        return bool(_bool_response(response))
+        return await self._remove(item)
 
     async def remove_all(self, items: Iterable[ItemType]) -> bool:
         """Remove every item equal to one of *items*; True if the queue changed."""
-        response = await self._invoke_on_name_partition(
-            _COMPARE_AND_REMOVE_ALL(self.name, self._items_data(items))
-        )
-        return bool(_bool_response(response))
+        return await self._remove_all(items)
 
     async def retain_all(self, items: Iterable[ItemType]) -> bool:
         """Remove every item not equal to one of *items*; True if the queue changed."""
-        response = await self._invoke_on_name_partition(
-            _COMPARE_AND_RETAIN_ALL(self.name, self._items_data(items))
-        )
-        return bool(_bool_response(response))
+        return await self._retain_all(items)
 
     async def drain_to(self, target_list: list[ItemType], max_size: int = -1) -> int:
         """Remove up to *max_size* items (-1: all) from the head, append them to
@@ -188,7 +181,7 @@ class Queue(CollectionProxy, Generic[ItemType]):
         """
         if not isinstance(target_list, list):
             raise TypeError(f"target_list must be a list, got {type(target_list).__name__}")
-        max_size = _int("max_size", max_size)
+        max_size = check_int("max_size", max_size)
         response = await self._invoke_waiting(
             _DRAIN_TO_MAX_SIZE(self.name, max_size),
             self._invocations.invocation_timeout,
@@ -201,7 +194,7 @@ class Queue(CollectionProxy, Generic[ItemType]):
 
     async def clear(self) -> None:
         """Remove every item."""
-        await self._invoke_on_name_partition(_CLEAR(self.name))
+        await self._clear()
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -212,17 +205,11 @@ class Queue(CollectionProxy, Generic[ItemType]):
 
     async def contains(self, item: ItemType) -> bool:
         """Whether the queue holds an item equal to *item*."""
-        response = await self._invoke_on_name_partition(
-            _CONTAINS(self.name, self._item_data(item)), True
-        )
-        return bool(_bool_response(response))
+        return await self._contains(item)
 
     async def contains_all(self, items: Iterable[ItemType]) -> bool:
         """Whether the queue holds an item equal to each of *items*."""
-        response = await self._invoke_on_name_partition(
-            _CONTAINS_ALL(self.name, self._items_data(items)), True
-        )
-        return bool(_bool_response(response))
+        return await self._contains_all(items)
 
     async def iterator(self) -> list[ItemType]:
         """Every item, head first (a snapshot)."""
@@ -231,12 +218,11 @@ class Queue(CollectionProxy, Generic[ItemType]):
 
     async def size(self) -> int:
         """The number of items."""
-        return int(_int_response(await self._invoke_on_name_partition(_SIZE(self.name), True)))
+        return await self._size()
 
     async def is_empty(self) -> bool:
         """Whether the queue has no items."""
-        response = await self._invoke_on_name_partition(_IS_EMPTY(self.name), True)
-        return bool(_bool_response(response))
+        return await self._is_empty()
 
     async def remaining_capacity(self) -> int:
         """How many more items fit (``2**31 - 1`` for an unbounded queue)."""
@@ -330,9 +316,3 @@ class Queue(CollectionProxy, Generic[ItemType]):
 
 def _millis(seconds: float) -> int:
     return int(seconds * 1000)
-
-
-def _int(what: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{what} must be an int, got {value!r}")
-    return value

@@ -6,23 +6,14 @@ from collections.abc import Iterable
 from typing import Generic, TypeVar
 
 from ..protocol.codecs import set as codecs
-from .item import CollectionProxy
+from .item import CollectionCodecs, CollectionProxy
 
 ItemType = TypeVar("ItemType")
 
 SET_SERVICE = "hz:impl:setService"
 
-_SIZE = codecs.SET_SIZE.encode_request
-_CONTAINS = codecs.SET_CONTAINS.encode_request
-_CONTAINS_ALL = codecs.SET_CONTAINS_ALL.encode_request
 _ADD = codecs.SET_ADD.encode_request
-_REMOVE = codecs.SET_REMOVE.encode_request
-_ADD_ALL = codecs.SET_ADD_ALL.encode_request
-_COMPARE_AND_REMOVE_ALL = codecs.SET_COMPARE_AND_REMOVE_ALL.encode_request
-_COMPARE_AND_RETAIN_ALL = codecs.SET_COMPARE_AND_RETAIN_ALL.encode_request
-_CLEAR = codecs.SET_CLEAR.encode_request
 _GET_ALL = codecs.SET_GET_ALL.encode_request
-_IS_EMPTY = codecs.SET_IS_EMPTY.encode_request
 
 _bool_response = codecs.SET_CONTAINS.decode_response
 _int_response = codecs.SET_SIZE.decode_response
@@ -40,8 +31,19 @@ class Set(CollectionProxy, Generic[ItemType]):
     still take effect on the cluster.
     """
 
-    _ADD_LISTENER = codecs.SET_ADD_LISTENER
-    _REMOVE_LISTENER = codecs.SET_REMOVE_LISTENER
+    _CODECS = CollectionCodecs(
+        add_listener=codecs.SET_ADD_LISTENER,
+        remove_listener=codecs.SET_REMOVE_LISTENER,
+        size=codecs.SET_SIZE,
+        is_empty=codecs.SET_IS_EMPTY,
+        contains=codecs.SET_CONTAINS,
+        contains_all=codecs.SET_CONTAINS_ALL,
+        add_all=codecs.SET_ADD_ALL,
+        remove=codecs.SET_REMOVE,
+        compare_and_remove_all=codecs.SET_COMPARE_AND_REMOVE_ALL,
+        compare_and_retain_all=codecs.SET_COMPARE_AND_RETAIN_ALL,
+        clear=codecs.SET_CLEAR,
+    )
 
     async def add(self, item: ItemType) -> bool:
         """Add *item*; True if it was not there yet."""
@@ -50,47 +52,31 @@ class Set(CollectionProxy, Generic[ItemType]):
 
     async def add_all(self, items: Iterable[ItemType]) -> bool:
         """Add every item of *items*; True if the set changed."""
-        response = await self._invoke_on_name_partition(
-            _ADD_ALL(self.name, self._items_data(items))
-        )
-        return bool(_bool_response(response))
+        return await self._add_all(items)
 
     async def remove(self, item: ItemType) -> bool:
         """Remove *item*; True if it was there."""
-        response = await self._invoke_on_name_partition(_REMOVE(self.name, self._item_data(item)))
-        return bool(_bool_response(response))
+        return await self._remove(item)
 
     async def remove_all(self, items: Iterable[ItemType]) -> bool:
         """Remove every item of *items*; True if the set changed."""
-        response = await self._invoke_on_name_partition(
-            _COMPARE_AND_REMOVE_ALL(self.name, self._items_data(items))
-        )
-        return bool(_bool_response(response))
+        return await self._remove_all(items)
 
     async def retain_all(self, items: Iterable[ItemType]) -> bool:
         """Remove every item not in *items*; True if the set changed."""
-        response = await self._invoke_on_name_partition(
-            _COMPARE_AND_RETAIN_ALL(self.name, self._items_data(items))
-        )
-        return bool(_bool_response(response))
+        return await self._retain_all(items)
 
     async def clear(self) -> None:
         """Remove every item."""
-        await self._invoke_on_name_partition(_CLEAR(self.name))
+        await self._clear()
 
     async def contains(self, item: ItemType) -> bool:
         """Whether *item* is in the set."""
-        response = await self._invoke_on_name_partition(
-            _CONTAINS(self.name, self._item_data(item)), True
-        )
-        return bool(_bool_response(response))
+        return await self._contains(item)
 
     async def contains_all(self, items: Iterable[ItemType]) -> bool:
         """Whether every item of *items* is in the set."""
-        response = await self._invoke_on_name_partition(
-            _CONTAINS_ALL(self.name, self._items_data(items)), True
-        )
-        return bool(_bool_response(response))
+        return await self._contains_all(items)
 
     async def get_all(self) -> list[ItemType]:
         """Every item, in no particular order (a snapshot)."""
@@ -99,9 +85,8 @@ class Set(CollectionProxy, Generic[ItemType]):
 
     async def size(self) -> int:
         """The number of items."""
-        return int(_int_response(await self._invoke_on_name_partition(_SIZE(self.name), True)))
+        return await self._size()
 
     async def is_empty(self) -> bool:
         """Whether the set has no items."""
-        response = await self._invoke_on_name_partition(_IS_EMPTY(self.name), True)
-        return bool(_bool_response(response))
+        return await self._is_empty()
