@@ -395,3 +395,85 @@ class ListenerService:
             if registration.on_shutdown is not None:
                 registration.on_shutdown()
         self._registrations.clear()
+
+
+class CallbackListeners(Generic[T]):
+    """The callback listeners one proxy added, by registration id: what its
+    ``add_*_listener`` and ``remove_*_listener`` methods share.
+
+    Each listener has its own :class:`EventDispatcher`; the registration goes to the client's
+    :class:`ListenerService`. *listeners* and *spawn* are the proxy context's.
+    """
+
+    def __init__(self, listeners: ListenerService | None, spawn: Spawner | None) -> None:
+        self._listeners = listeners
+        self._spawn = spawn
+        self._by_id: dict[str, tuple[uuid.UUID, EventDispatcher[T]]] = {}
+
+    async def add(
+        self,
+        deliver: Callable[[T], Any],
+        name: str,
+        prepare: Callable[[T], Awaitable[None]] | None,
+        registration: Callable[[Callable[[T], None]], ListenerRegistration],
+        before: Callable[[], Awaitable[None]] | None = None,
+    ) -> str:
+        """Start a dispatcher for *deliver* (called *name* in the log), await *before* (if
+        given), register ``registration(dispatcher.push)``; return the registration id.
+
+        Cancellation (or any error): nothing stays registered, the dispatcher is closed.
+        """
+        listeners, spawn = self._listeners, self._spawn
+        assert listeners is not None and spawn is not None
+        dispatcher = EventDispatcher(deliver, name, prepare)
+        dispatcher.start(spawn)
+        try:
+            if before is not None:
+                await before()
+            user_id = await listeners.register(registration(dispatcher.push))
+        except BaseException:
+            dispatcher.close()
+            raise
+        self._by_id[str(user_id)] = (user_id, dispatcher)
+        return str(user_id)
+
+    async def remove(self, registration_id: str) -> bool:
+        """Remove a listener; True if it was registered, False for an unknown id.
+
+        Cancellation: the listener is removed locally regardless.
+        """
+        entry = self._by_id.pop(str(registration_id), None)
+        if entry is None:
+            await anyio.lowlevel.checkpoint()
+            return False
+        user_id, dispatcher = entry
+        dispatcher.close()
+        assert self._listeners is not None
+        return await self._listeners.deregister(user_id)
+
+
+def registered_subscription(
+    listeners: ListenerService | None,
+    buffer_size: int,
+    registration: Callable[[Callable[[T], None]], ListenerRegistration],
+    prepare: Callable[[T], Awaitable[None]] | None,
+    before: Callable[[], Awaitable[None]] | None = None,
+) -> EventSubscription[T]:
+    """An :class:`EventSubscription` that registers ``registration(subscription.push)`` on
+    entering its block (awaiting *before* first, if given) and removes it on leaving; the
+    client shutting down ends its iteration."""
+    assert listeners is not None
+    ids: list[uuid.UUID] = []
+
+    async def enter(subscription: EventSubscription[T]) -> None:
+        registered = registration(subscription.push)
+        registered.on_shutdown = subscription.close  # the client going ends iteration
+        if before is not None:
+            await before()
+        ids.append(await listeners.register(registered))
+
+    async def leave(subscription: EventSubscription[T]) -> None:
+        if ids:
+            await listeners.deregister(ids.pop())
+
+    return EventSubscription(buffer_size, enter, leave, prepare)

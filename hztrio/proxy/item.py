@@ -13,9 +13,13 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar
 
-import anyio
-
-from ..listener import DEFAULT_BUFFER_SIZE, EventDispatcher, EventSubscription, ListenerRegistration
+from ..listener import (
+    DEFAULT_BUFFER_SIZE,
+    CallbackListeners,
+    EventSubscription,
+    ListenerRegistration,
+    registered_subscription,
+)
 from .base import Proxy
 
 if TYPE_CHECKING:
@@ -120,7 +124,9 @@ class CollectionProxy(Proxy):
 
     def __init__(self, service_name: str, name: str, context: Any) -> None:
         super().__init__(service_name, name, context)
-        self._item_listeners: dict[str, tuple[uuid.UUID, EventDispatcher[ItemEvent[Any]]]] = {}
+        self._item_listeners: CallbackListeners[ItemEvent[Any]] = CallbackListeners(
+            context.listeners, context.spawn
+        )
 
     # -- items ------------------------------------------------------------------------------
 
@@ -243,35 +249,19 @@ class CollectionProxy(Proxy):
             func = funcs.get(event.event_type)
             return None if func is None else func(event)
 
-        context = self._context
-        assert context.listeners is not None and context.spawn is not None
-        dispatcher: EventDispatcher[ItemEvent[Any]] = EventDispatcher(
-            deliver, f"item listener of {self.name!r}", self._prepare
+        return await self._item_listeners.add(
+            deliver,
+            f"item listener of {self.name!r}",
+            self._prepare,
+            lambda push: self._item_registration(include_value, push),
         )
-        dispatcher.start(context.spawn)
-        try:
-            user_id = await context.listeners.register(
-                self._item_registration(include_value, dispatcher.push)
-            )
-        except BaseException:
-            dispatcher.close()
-            raise
-        self._item_listeners[str(user_id)] = (user_id, dispatcher)
-        return str(user_id)
 
     async def remove_listener(self, registration_id: str) -> bool:
         """Remove an item listener; True if it was registered (False for an unknown id).
 
         Cancellation: the listener is removed locally regardless.
         """
-        entry = self._item_listeners.pop(str(registration_id), None)
-        if entry is None:
-            await anyio.lowlevel.checkpoint()
-            return False
-        user_id, dispatcher = entry
-        dispatcher.close()
-        assert self._context.listeners is not None
-        return await self._context.listeners.deregister(user_id)
+        return await self._item_listeners.remove(registration_id)
 
     def item_events(
         self, include_value: bool = False, *, buffer_size: int = DEFAULT_BUFFER_SIZE
@@ -286,20 +276,12 @@ class CollectionProxy(Proxy):
         client shuts down. See :class:`~hztrio.listener.EventSubscription` for the buffer and
         the overflow policy.
         """
-        listeners = self._context.listeners
-        assert listeners is not None
-        ids: list[uuid.UUID] = []
-
-        async def enter(subscription: EventSubscription[ItemEvent[Any]]) -> None:
-            registration = self._item_registration(include_value, subscription.push)
-            registration.on_shutdown = subscription.close  # the client going ends iteration
-            ids.append(await listeners.register(registration))
-
-        async def leave(subscription: EventSubscription[ItemEvent[Any]]) -> None:
-            if ids:
-                await listeners.deregister(ids.pop())
-
-        return EventSubscription(buffer_size, enter, leave, self._prepare)
+        return registered_subscription(
+            self._context.listeners,
+            buffer_size,
+            lambda push: self._item_registration(include_value, push),
+            self._prepare,
+        )
 
     async def _prepare(self, event: ItemEvent[Any]) -> None:
         await self._deserialize(event.materialize)

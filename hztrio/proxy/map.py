@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, NamedTuple, TypeVar
@@ -15,7 +14,13 @@ from .._concurrency import gather
 from ..aggregator import Aggregator
 from ..config import IndexType, QueryConstants, UniqueKeyTransformation
 from ..errors import SchemaNotFoundError
-from ..listener import DEFAULT_BUFFER_SIZE, EventDispatcher, EventSubscription, ListenerRegistration
+from ..listener import (
+    DEFAULT_BUFFER_SIZE,
+    CallbackListeners,
+    EventSubscription,
+    ListenerRegistration,
+    registered_subscription,
+)
 from ..predicate import IterationType, PagingPredicate, Predicate
 from ..projection import Projection
 from ..protocol.codec import data_pair_columns, set_partition_id
@@ -30,6 +35,7 @@ from ..protocol.types import (
 )
 from ..serialization.data import Data, SplitData
 from .base import EntryEvent, EntryEventType, Proxy, to_millis
+from .entry_listener import callback_flags, deliverer, entry_registration
 
 if TYPE_CHECKING:
     from ..protocol.codec import Codec
@@ -95,8 +101,7 @@ _ADD_LISTENER = codecs.MAP_ADD_ENTRY_LISTENER
 _ADD_LISTENER_TO_KEY = codecs.MAP_ADD_ENTRY_LISTENER_TO_KEY
 _ADD_LISTENER_WITH_PREDICATE = codecs.MAP_ADD_ENTRY_LISTENER_WITH_PREDICATE
 _ADD_LISTENER_TO_KEY_WITH_PREDICATE = codecs.MAP_ADD_ENTRY_LISTENER_TO_KEY_WITH_PREDICATE
-_REMOVE_LISTENER = codecs.MAP_REMOVE_ENTRY_LISTENER.encode_request
-_decode_entry_event = _ADD_LISTENER.event_decoder("Entry")
+_REMOVE_LISTENER = codecs.MAP_REMOVE_ENTRY_LISTENER
 
 _data_response = codecs.MAP_GET.decode_response  # every "nullable Data" response decodes alike
 _bool_response = codecs.MAP_CONTAINS_KEY.decode_response
@@ -267,7 +272,9 @@ class Map(KeyLockProxy, Generic[KeyType, ValueType]):
 
     def __init__(self, service_name: str, name: str, context: Any) -> None:
         super().__init__(service_name, name, context)
-        self._entry_listeners: dict[str, tuple[uuid.UUID, EventDispatcher[EntryEvent]]] = {}
+        self._entry_listeners: CallbackListeners[EntryEvent] = CallbackListeners(
+            context.listeners, context.spawn
+        )
 
     # -- single-key operations ------------------------------------------------------------
 
@@ -918,48 +925,20 @@ class Map(KeyLockProxy, Generic[KeyType, ValueType]):
             EntryEventType.EXPIRED: expired_func,
             EntryEventType.LOADED: loaded_func,
         }
-        flags = EntryEventType(0)
-        for event_type, func in funcs.items():
-            if func is not None:
-                if not callable(func):
-                    raise TypeError(
-                        f"{event_type.name.lower()}_func must be callable, got {func!r}"
-                    )
-                flags |= event_type
-        if not flags:
-            raise ValueError("give at least one of the *_func callbacks")
-
-        def deliver(event: EntryEvent) -> Any:
-            func = funcs.get(event.event_type)
-            return None if func is None else func(event)
-
-        context = self._context
-        assert context.listeners is not None and context.spawn is not None
-        dispatcher = EventDispatcher(deliver, f"entry listener of map {self.name!r}", self._prepare)
-        dispatcher.start(context.spawn)
-        try:
-            user_id = await context.listeners.register(
-                self._entry_registration(include_value, key, predicate, flags, dispatcher.push)
-            )
-        except BaseException:
-            dispatcher.close()
-            raise
-        self._entry_listeners[str(user_id)] = (user_id, dispatcher)
-        return str(user_id)
+        flags = callback_flags(funcs)
+        return await self._entry_listeners.add(
+            deliverer(funcs),
+            f"entry listener of map {self.name!r}",
+            self._prepare,
+            lambda push: self._entry_registration(include_value, key, predicate, flags, push),
+        )
 
     async def remove_entry_listener(self, registration_id: str) -> bool:
         """Remove an entry listener; True if it was registered.
 
         Cancellation: the listener is removed locally regardless.
         """
-        entry = self._entry_listeners.pop(str(registration_id), None)
-        if entry is None:
-            await self._checkpoint()
-            return False
-        user_id, dispatcher = entry
-        dispatcher.close()
-        assert self._context.listeners is not None
-        return await self._context.listeners.deregister(user_id)
+        return await self._entry_listeners.remove(registration_id)
 
     def entry_events(
         self,
@@ -980,22 +959,12 @@ class Map(KeyLockProxy, Generic[KeyType, ValueType]):
         :class:`~hztrio.listener.EventSubscription` for the buffer and overflow policy.
         """
         flags = ALL_ENTRY_EVENTS if event_types is None else EntryEventType(event_types)
-        listeners = self._context.listeners
-        assert listeners is not None
-        ids: list[uuid.UUID] = []
-
-        async def enter(subscription: EventSubscription[EntryEvent]) -> None:
-            registration = self._entry_registration(
-                include_value, key, predicate, flags, subscription.push
-            )
-            registration.on_shutdown = subscription.close  # the client going ends iteration
-            ids.append(await listeners.register(registration))
-
-        async def leave(subscription: EventSubscription[EntryEvent]) -> None:
-            if ids:
-                await listeners.deregister(ids.pop())
-
-        return EventSubscription(buffer_size, enter, leave, self._prepare)
+        return registered_subscription(
+            self._context.listeners,
+            buffer_size,
+            lambda push: self._entry_registration(include_value, key, predicate, flags, push),
+            self._prepare,
+        )
 
     async def _prepare(self, event: EntryEvent) -> None:
         await self._deserialize(event.materialize)
@@ -1039,35 +1008,7 @@ class Map(KeyLockProxy, Generic[KeyType, ValueType]):
             def encode_add(local_only: bool) -> bytearray:
                 return codec.encode_request(name, value_flag, mask, local_only)
 
-        to_object = self._to_object
-        cluster = self._context.cluster
-
-        def handle(message: ClientMessage) -> None:
-            key_, value, old, merging, event_type, member_uuid, affected = _decode_entry_event(
-                message
-            )
-            member = None if cluster is None else cluster.get_member(member_uuid)
-            push(
-                EntryEvent(
-                    to_object,
-                    name,
-                    key_,
-                    value,
-                    old,
-                    merging,
-                    event_type,
-                    member_uuid,
-                    affected,
-                    member,
-                )
-            )
-
-        return ListenerRegistration(
-            encode_add=encode_add,
-            decode_add=codec.decode_response,
-            encode_remove=lambda server_id: _REMOVE_LISTENER(name, server_id),
-            handle=handle,
-        )
+        return entry_registration(self, (codec, encode_add), _REMOVE_LISTENER, push)
 
     async def _checkpoint(self) -> None:
         await anyio.lowlevel.checkpoint()
