@@ -255,6 +255,10 @@ class HazelcastClient:
                     self.config.heartbeat_interval,
                     self.config.heartbeat_timeout,
                 )
+                if self.config.statistics_enabled:
+                    from .statistics import run_statistics  # psutil only when enabled
+
+                    tg.start_soon(run_statistics, self)
                 if not self.config.async_start:
                     await self._connections.wait_ready()
                 task_status.started()

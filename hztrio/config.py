@@ -170,8 +170,6 @@ UNSUPPORTED_OPTIONS: frozenset[str] = frozenset(
     {
         "cloud_discovery_token",
         "reliable_topics",
-        "statistics_enabled",
-        "statistics_period",
         "use_public_ip",
     }
 )

@@ -122,8 +122,6 @@ def test_unsupported_options_list() -> None:
     required = {
         "cloud_discovery_token",
         "reliable_topics",
-        "statistics_enabled",
-        "statistics_period",
         "use_public_ip",
     }
     assert required <= UNSUPPORTED_OPTIONS
@@ -132,6 +130,8 @@ def test_unsupported_options_list() -> None:
         "creds_username",
         "creds_password",
         "token_provider",
+        "statistics_enabled",
+        "statistics_period",
         "backup_ack_to_client_enabled",
         "operation_backup_timeout",
         "fail_on_indeterminate_operation_state",
