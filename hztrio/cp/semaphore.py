@@ -89,13 +89,19 @@ class Semaphore(CPProxy):
 
     async def acquire(self, permits: int = 1) -> None:
         """Take *permits* (> 0) permits, waiting as long as it takes until there are enough
-        (no ``invocation_timeout``; use a cancel scope, or :meth:`try_acquire`)."""
-        raise NotImplementedError
+        (no ``invocation_timeout``; use a cancel scope, or :meth:`try_acquire`).
+
+        Cancellation: stops waiting; permits granted after the caller gave up are released
+        again at once.
+        """
+        count = _permits(permits)
+        await self._acquire(count, math.inf)
 
     async def try_acquire(self, permits: int = 1, timeout: float = 0) -> bool:  # noqa: ASYNC109
         """Take *permits* (> 0) permits if there are enough within *timeout* seconds; True if
-        taken."""
-        raise NotImplementedError
+        taken. Cancellation: as :meth:`acquire`."""
+        count = _permits(permits)
+        return await self._acquire(count, seconds(timeout))
 
     async def release(self, permits: int = 1) -> None:
         """Give back *permits* (> 0) permits."""
@@ -129,6 +135,11 @@ class Semaphore(CPProxy):
             await anyio.lowlevel.checkpoint()
             return
         await self._change(count)
+
+    async def _acquire(self, permits: int, wait: float) -> bool:
+        """Take *permits* permits, waiting up to *wait* seconds (infinity: as long as it
+        takes); True if taken (each kind of semaphore names its caller its own way)."""
+        raise NotImplementedError
 
     async def _change(self, delta: int) -> None:
         raise NotImplementedError
@@ -170,22 +181,6 @@ class Semaphore(CPProxy):
 class SessionAwareSemaphore(Semaphore):
     """A :class:`Semaphore` whose permits belong to this client's CP session (the default
     kind). The permits a client holds are given back by the member when its session ends."""
-
-    async def acquire(self, permits: int = 1) -> None:
-        """Take *permits* (> 0) permits, waiting as long as it takes until there are enough
-        (no ``invocation_timeout``; use a cancel scope, or :meth:`try_acquire`).
-
-        Cancellation: stops waiting; permits granted after the caller gave up are released
-        again at once.
-        """
-        count = _permits(permits)
-        await self._acquire(count, math.inf)
-
-    async def try_acquire(self, permits: int = 1, timeout: float = 0) -> bool:  # noqa: ASYNC109
-        """Take *permits* (> 0) permits if there are enough within *timeout* seconds; True if
-        taken. Cancellation: as :meth:`acquire`."""
-        count = _permits(permits)
-        return await self._acquire(count, seconds(timeout))
 
     async def _acquire(self, permits: int, wait: float) -> bool:
         thread_id = self._thread_id()
@@ -233,23 +228,7 @@ class SessionAwareSemaphore(Semaphore):
         session_id = self._sessions.session_id(self.group_id)
         if session_id == NO_SESSION_ID:
             raise self._no_session_error()
-        try:
-            await self._invoke(
-                _RELEASE(
-                    self.group_id,
-                    self.object_name,
-                    session_id,
-                    self._thread_id(),
-                    uuid.uuid4(),
-                    count,
-                ),
-                True,
-            )
-        except SessionExpiredError as exc:
-            self._sessions.invalidate(self.group_id, session_id)
-            raise self._no_session_error() from exc
-        finally:
-            self._sessions.release(self.group_id, session_id, count)
+        await self._invoke_in_session(_RELEASE, session_id, count, holds=count)
 
     async def drain_permits(self) -> int:
         """Take every available permit for this client; return how many that was.
@@ -279,15 +258,23 @@ class SessionAwareSemaphore(Semaphore):
 
     async def _change(self, delta: int) -> None:
         session_id = await self._sessions.acquire(self.group_id)
+        await self._invoke_in_session(_CHANGE, session_id, delta, holds=1)
+
+    async def _invoke_in_session(
+        self, encode: Callable[..., bytearray], session_id: int, amount: int, *, holds: int
+    ) -> None:
+        """Send a release or change of *amount* permits through *session_id*, then let the
+        session hold *holds* things fewer (whatever happens). An expired session is
+        forgotten and reported as ``IllegalStateError`` (no valid session)."""
         try:
             await self._invoke(
-                _CHANGE(
+                encode(
                     self.group_id,
                     self.object_name,
                     session_id,
                     self._thread_id(),
                     uuid.uuid4(),
-                    delta,
+                    amount,
                 ),
                 True,
             )
@@ -295,7 +282,7 @@ class SessionAwareSemaphore(Semaphore):
             self._sessions.invalidate(self.group_id, session_id)
             raise self._no_session_error() from exc
         finally:
-            self._sessions.release(self.group_id, session_id)
+            self._sessions.release(self.group_id, session_id, holds)
 
     def _no_session_error(self) -> IllegalStateError:
         return IllegalStateError(f'Semaphore("{self.name}") has no valid session')
@@ -305,22 +292,6 @@ class SessionlessSemaphore(Semaphore):
     """A :class:`Semaphore` without sessions (``jdk-compatible`` on the members): permits are
     plain counts, any task may release them, and nothing is given back if a client goes
     away. The caller is named by a cluster-wide thread id per task, made by the group."""
-
-    async def acquire(self, permits: int = 1) -> None:
-        """Take *permits* (> 0) permits, waiting as long as it takes until there are enough
-        (no ``invocation_timeout``; use a cancel scope, or :meth:`try_acquire`).
-
-        Cancellation: stops waiting; permits granted after the caller gave up are released
-        again at once.
-        """
-        count = _permits(permits)
-        await self._acquire(count, math.inf)
-
-    async def try_acquire(self, permits: int = 1, timeout: float = 0) -> bool:  # noqa: ASYNC109
-        """Take *permits* (> 0) permits if there are enough within *timeout* seconds; True if
-        taken. Cancellation: as :meth:`acquire`."""
-        count = _permits(permits)
-        return await self._acquire(count, seconds(timeout))
 
     async def _acquire(self, permits: int, wait: float) -> bool:
         thread_id = await self._global_thread_id()
