@@ -418,8 +418,10 @@ class CallbackListeners(Generic[T]):
         registration: Callable[[Callable[[T], None]], ListenerRegistration],
         before: Callable[[], Awaitable[None]] | None = None,
     ) -> str:
-        """Start a dispatcher for *deliver* (called *name* in the log), await *before* (if
-        given), register ``registration(dispatcher.push)``; return the registration id.
+        """Start a dispatcher for *deliver* (called *name* in the log), build
+        ``registration(dispatcher.push)`` (serializing its key and predicate), await *before*
+        (if given: the Compact schemas that serializing found new), register it; return the
+        registration id.
 
         Cancellation (or any error): nothing stays registered, the dispatcher is closed.
         """
@@ -428,9 +430,10 @@ class CallbackListeners(Generic[T]):
         dispatcher = EventDispatcher(deliver, name, prepare)
         dispatcher.start(spawn)
         try:
+            registered = registration(dispatcher.push)
             if before is not None:
                 await before()
-            user_id = await listeners.register(registration(dispatcher.push))
+            user_id = await listeners.register(registered)
         except BaseException:
             dispatcher.close()
             raise

@@ -312,6 +312,13 @@ class Proxy:
             request, partition_id=partition_id, retryable=retryable
         )
 
+    async def _send_schemas(self) -> None:
+        """Send the Compact schemas serialized so far that the cluster does not have yet
+        (before a request whose data may use them, when it does not go through _invoke)."""
+        schemas = self._schemas
+        if schemas is not None and schemas.has_pending:
+            await schemas.send_pending()
+
     async def _fetch_schema_and_read(self, error: SchemaNotFoundError, read: Callable[[], T]) -> T:
         """After ``read()`` raised *error*: fetch the schema, read again (see _deserialize)."""
         if self._schemas is None:

@@ -167,12 +167,6 @@ class EntryListenerProxy(Proxy):
     async def _prepare(self, event: EntryEvent) -> None:
         await self._deserialize(event.materialize)
 
-    async def _send_schemas(self) -> None:
-        """Send the Compact schemas a registration's key or predicate may use."""
-        schemas = self._schemas
-        if schemas is not None and schemas.has_pending:
-            await schemas.send_pending()
-
     def _registration(
         self, add: AddListener, flags: EntryEventType, push: Callable[[EntryEvent], None]
     ) -> ListenerRegistration:

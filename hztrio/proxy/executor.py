@@ -193,12 +193,6 @@ class Executor(Proxy):
         assert data is not None
         return data
 
-    async def _send_schemas(self) -> None:
-        """Send the Compact schemas the task uses before the task itself."""
-        schemas = self._schemas
-        if schemas is not None and schemas.has_pending:
-            await schemas.send_pending()
-
     def _smart(self) -> bool:
         config = self._context.config
         return config is None or config.smart_routing

@@ -931,6 +931,7 @@ class Map(KeyLockProxy, Generic[KeyType, ValueType]):
             f"entry listener of map {self.name!r}",
             self._prepare,
             lambda push: self._entry_registration(include_value, key, predicate, flags, push),
+            self._send_schemas,
         )
 
     async def remove_entry_listener(self, registration_id: str) -> bool:
@@ -964,6 +965,7 @@ class Map(KeyLockProxy, Generic[KeyType, ValueType]):
             buffer_size,
             lambda push: self._entry_registration(include_value, key, predicate, flags, push),
             self._prepare,
+            self._send_schemas,
         )
 
     async def _prepare(self, event: EntryEvent) -> None:
