@@ -32,6 +32,13 @@ EXPECTED = {
         "client is SHUTDOWN",
     ],
     "compact.py": ["over 30: [Employee(name='Alice', age=34)]"],
+    "work_queue.py": [
+        "unique job ids: True",
+        "jobs done by 3 workers: 12",
+        "after the move: warehouse 6, shop 4",
+        "after the rollback: warehouse 6",
+    ],
+    "sql.py": ["IT: alice (34)", "IT: clark (45)", "under 40: 2", "left after the delete: 2"],
     "sync_app.py": [
         "in stock: ['apples', 'pears']",
         "apples left after 4 threads sold 2 each: 2",
