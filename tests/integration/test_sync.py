@@ -423,3 +423,40 @@ def test_sql_rows_a_page_at_a_time(client: Any) -> None:
     assert client.get_map(name).size() == 5
     with pytest.raises(HazelcastSqlError):
         client.sql.execute("SELEC 1")
+
+
+def test_the_other_structures(client: Any) -> None:
+    queue = client.get_queue(unique("sync-q"))
+    assert queue.offer("a") and queue.offer("b")
+    drained: list[str] = []
+    assert queue.drain_to(drained) == 2 and drained == ["a", "b"]
+    with queue.item_events(include_value=True) as events:
+        queue.put("c")
+        event = events.next_event(timeout=10)
+        assert event is not None and event.item == "c"
+    assert queue.take() == "c"
+
+    items = client.get_list(unique("sync-l"))
+    assert items.add_all([1, 2, 3]) and items.get(1) == 2
+    assert client.get_set(unique("sync-s")).add("x")
+
+    multi = client.get_multi_map(unique("sync-mm"))
+    assert multi.put("k", 1) and multi.put("k", 2)
+    assert sorted(multi.get("k")) == [1, 2]
+    assert multi.try_lock("k")  # this thread holds it; another thread cannot take it
+    elsewhere: list[bool] = []
+    thread = threading.Thread(target=lambda: elsewhere.append(multi.try_lock("k")))
+    thread.start()
+    thread.join(30)
+    assert elsewhere == [False]
+    multi.unlock("k")
+
+    replicated = client.get_replicated_map(unique("sync-rm"))
+    assert replicated.put("k", "v") is None and replicated.get("k") == "v"
+    counter = client.get_pn_counter(unique("sync-pn"))
+    assert counter.add_and_get(5) == 5 and counter.decrement_and_get() == 4
+    ids = client.get_flake_id_generator(unique("sync-ids"))
+    assert len({ids.new_id() for _ in range(50)}) == 50
+    ring = client.get_ringbuffer(unique("sync-rb"))
+    sequence = ring.add("first")
+    assert ring.read_one(sequence) == "first"
