@@ -169,7 +169,6 @@ class QueryConstants:
 UNSUPPORTED_OPTIONS: frozenset[str] = frozenset(
     {
         "cloud_discovery_token",
-        "reliable_topics",
         "use_public_ip",
     }
 )

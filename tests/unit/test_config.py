@@ -121,7 +121,6 @@ def test_unsupported_options_list() -> None:
     assert UNSUPPORTED_OPTIONS <= OPTION_NAMES
     required = {
         "cloud_discovery_token",
-        "reliable_topics",
         "use_public_ip",
     }
     assert required <= UNSUPPORTED_OPTIONS
@@ -130,6 +129,7 @@ def test_unsupported_options_list() -> None:
         "creds_username",
         "creds_password",
         "token_provider",
+        "reliable_topics",
         "statistics_enabled",
         "statistics_period",
         "backup_ack_to_client_enabled",
