@@ -7,11 +7,10 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from types import TracebackType
 from typing import Any, Final, Generic, TypeVar
 
 import anyio
-from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+from anyio.streams.memory import MemoryObjectSendStream
 
 from ..config import ReliableTopicConfig, TopicOverloadPolicy
 from ..errors import (
@@ -28,7 +27,7 @@ from ..errors import (
     TopicOverloadError,
     is_retryable,
 )
-from ..listener import DEREGISTRATION_GRACE
+from ..listener import DEREGISTRATION_GRACE, EventSubscription
 from ..protocol.types import Address, MemberInfo
 from ..serialization.api import IdentifiedDataSerializable, ObjectDataInput, ObjectDataOutput
 from ..serialization.data import Data
@@ -434,76 +433,64 @@ class _StreamListener(ReliableMessageListener[Any]):
         self._send.close()
 
 
-class ReliableMessageSubscription(Generic[MessageType]):
+class ReliableMessageSubscription(EventSubscription[TopicMessage[MessageType]]):
     """The messages of a :class:`ReliableTopic` as an async iterator (see
-    :meth:`ReliableTopic.messages`)."""
+    :meth:`ReliableTopic.messages`).
+
+    An :class:`~hztrio.listener.EventSubscription` whose buffer never overflows: when it is
+    full, the task reading the ringbuffer waits for the consumer.
+    """
 
     def __init__(self, topic: ReliableTopic[MessageType], buffer_size: int, loss_tolerant: bool):
         if isinstance(buffer_size, bool) or not isinstance(buffer_size, int):
             raise TypeError(f"buffer_size must be an int, got {buffer_size!r}")
-        if buffer_size < 1:
-            raise ValueError(f"buffer_size must be at least 1, got {buffer_size!r}")
-        self.buffer_size = buffer_size
+        super().__init__(buffer_size, self._start, self._stop)
         self._topic = topic
         self._loss_tolerant = bool(loss_tolerant)
-        self._send: MemoryObjectSendStream[TopicMessage[MessageType]]
-        self._receive: MemoryObjectReceiveStream[TopicMessage[MessageType]]
-        self._send, self._receive = anyio.create_memory_object_stream[TopicMessage[MessageType]](
-            buffer_size
-        )
         self._runner: _MessageRunner | None = None
-        self._entered = False
 
-    async def __aenter__(self) -> ReliableMessageSubscription[MessageType]:
-        """Start reading with the next message published.
-
-        Cancellation: nothing is left running.
-        """
-        if self._entered:
-            raise RuntimeError("a message subscription can be entered only once")
-        self._entered = True
+    async def _start(self, _subscription: object) -> None:
+        # the reading task waits on the buffer (no overflow) and closes it when it ends
         listener = _StreamListener(self._send, self._loss_tolerant)
         _registration_id, self._runner = await self._topic._start_runner(listener)
-        return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Stop reading (waiting, shielded, for the reading task to end); drop the messages
-        not consumed."""
+    async def _stop(self, _subscription: object) -> None:
         runner = self._runner
         if runner is not None:
             runner.cancel()
-        self._receive.close()
-        self._send.close()
-        if runner is None:
-            await anyio.lowlevel.cancel_shielded_checkpoint()
-            return
-        with anyio.move_on_after(DEREGISTRATION_GRACE, shield=True):
             await runner.done.wait()
 
-    def __aiter__(self) -> ReliableMessageSubscription[MessageType]:
-        return self
+    def _end_error(self) -> BaseException | None:
+        """Why reading stopped, if the consumer should hear about it."""
+        runner = self._runner
+        error = None if runner is None else runner.error
+        if isinstance(error, DistributedObjectDestroyedError):
+            return None  # the topic was destroyed: the iteration just ends
+        return error
 
     async def __anext__(self) -> TopicMessage[MessageType]:
         """The next message, waiting for it.
 
         Ends when the client shuts down or the topic is destroyed; raises
-        :class:`~hztrio.errors.EventsLostError` (after the buffered messages) if messages
+        :class:`~hztrio.errors.EventsLostError` (after the messages read before) if messages
         were lost and the subscription is not loss tolerant, or the error that stopped the
         reading. Cancellation: no message is lost.
         """
         try:
-            return await self._receive.receive()
-        except (anyio.EndOfStream, anyio.ClosedResourceError):
-            runner = self._runner
-            error = None if runner is None else runner.error
-            if error is not None and not isinstance(error, DistributedObjectDestroyedError):
+            return await super().__anext__()
+        except StopAsyncIteration:
+            error = self._end_error()
+            if error is not None:
                 raise error from None
-            raise StopAsyncIteration from None
+            raise
+
+    def next_buffered(self) -> TopicMessage[MessageType] | None:
+        message = super().next_buffered()
+        if message is None:
+            error = self._end_error()
+            if error is not None:
+                raise error
+        return message
 
 
 class ReliableTopic(Proxy, Generic[MessageType]):

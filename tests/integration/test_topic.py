@@ -786,3 +786,25 @@ async def test_listener_survives_the_loss_of_the_ringbuffer_owner(
             await recorder.wait_for(lambda items: len(items) >= 5, within=30)
             assert texts(recorder.items) == [0, 1, 2, 3, 4]
             assert len(topic._runners) == 1
+
+
+async def test_through_the_blocking_client(hazelcast_member: Cluster) -> None:
+    from hztrio.sync import HazelcastClient as BlockingClient
+
+    def run() -> list[Any]:
+        with BlockingClient(**client_options(hazelcast_member)) as c:
+            reliable = c.get_reliable_topic(unique("reliable"))
+            with reliable.messages() as messages:
+                reliable.publish_all([1, 2])
+                got = [messages.next_event(10).message, messages.next_event(10).message]
+            topic = c.get_topic(unique("topic"))
+            with topic.messages() as messages:
+                topic.publish("x")
+                got.append(messages.next_event(10).message)
+            ringbuffer = c.get_ringbuffer(unique("rb"))
+            ringbuffer.add("y")
+            got.append(ringbuffer.read_one(0))
+            return got
+
+    with anyio.fail_after(60):
+        assert await anyio.to_thread.run_sync(run) == [1, 2, "x", "y"]
