@@ -250,7 +250,12 @@ class _MessageRunner:
                     if not batch_size:
                         capacity = await ringbuffer.capacity()
                         batch_size = min(topic._config.read_batch_size, capacity, MAX_BATCH_SIZE)
-                    result = await ringbuffer._read_many(self.sequence, 1, batch_size, None)
+                    # bounded by invocation_timeout, as the official clients' reads: an idle
+                    # listener asks again now and then, so a read the member forgot (its
+                    # client connection closed, say) does not stall the listener for good
+                    result = await ringbuffer._read_many(
+                        self.sequence, 1, batch_size, None, topic._invocations.invocation_timeout
+                    )
                 except HazelcastError as exc:
                     if await self._recover(exc, backoff):
                         backoff = min(backoff * 2, _MAX_BACKOFF)
@@ -391,9 +396,18 @@ class _MessageRunner:
             )
             self.sequence = head
             return False
+        if isinstance(error, OperationTimeoutError):
+            # nothing was published for invocation_timeout seconds: read again at once
+            _logger.debug(
+                "MessageListener %r on topic %s: no message for a while; reading again from "
+                "sequence %d",
+                listener,
+                topic.name,
+                self.sequence,
+            )
+            return False
         if isinstance(
-            error,
-            ClientOfflineError | OperationTimeoutError | TargetDisconnectedError | HazelcastIOError,
+            error, ClientOfflineError | TargetDisconnectedError | HazelcastIOError
         ) or is_retryable(error, redo=True):
             _logger.debug(
                 "MessageListener %r on topic %s: %r; reading again from sequence %d",

@@ -307,29 +307,37 @@ class Ringbuffer(Proxy, Generic[ItemType]):
         return await self._read_many(start_sequence, min_count, max_count, filter_data)
 
     async def _read_many(
-        self, start_sequence: int, min_count: int, max_count: int, filter_data: Data | None
+        self,
+        start_sequence: int,
+        min_count: int,
+        max_count: int,
+        filter_data: Data | None,
+        time_limit: float = math.inf,
     ) -> ReadResult[ItemType]:
         response = await self._invoke_blocking(
-            _READ_MANY.encode_request(self.name, start_sequence, min_count, max_count, filter_data)
+            _READ_MANY.encode_request(self.name, start_sequence, min_count, max_count, filter_data),
+            time_limit,
         )
         read_count, items, sequences, next_seq = _READ_MANY.decode_response(response)
         to_object = self._to_object
         objects = await self._deserialize(lambda: [to_object(item) for item in items])
         return ReadResult(read_count, next_seq, sequences, objects)
 
-    def _invoke_blocking(self, request: bytearray) -> Any:
+    def _invoke_blocking(self, request: bytearray, time_limit: float = math.inf) -> Any:
         """A read that may wait on the member: retried after a lost connection, and with
-        no time limit but the caller's."""
+        no time limit but the caller's (or *time_limit*)."""
         schemas = self._schemas
         if schemas is not None and schemas.has_pending:
-            return self._invoke_blocking_after_schemas(request)
+            return self._invoke_blocking_after_schemas(request, time_limit)
         return self._invocations.invoke(
-            request, partition_id=self._name_partition_id(), retryable=True, time_limit=math.inf
+            request, partition_id=self._name_partition_id(), retryable=True, time_limit=time_limit
         )
 
-    async def _invoke_blocking_after_schemas(self, request: bytearray) -> ClientMessage:
+    async def _invoke_blocking_after_schemas(
+        self, request: bytearray, time_limit: float
+    ) -> ClientMessage:
         assert self._schemas is not None
         await self._schemas.send_pending()
         return await self._invocations.invoke(
-            request, partition_id=self._name_partition_id(), retryable=True, time_limit=math.inf
+            request, partition_id=self._name_partition_id(), retryable=True, time_limit=time_limit
         )

@@ -7,6 +7,7 @@ member publishes) use this module's member.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 
 from hztrio import HazelcastClient
 from hztrio.config import TopicOverloadPolicy
-from hztrio.errors import EventsLostError, TopicOverloadError
+from hztrio.errors import EventsLostError, HazelcastError, TopicOverloadError
 from hztrio.proxy.reliable_topic import ReliableMessageListener, ReliableTopicMessage
 from hztrio.proxy.topic import TopicMessage
 from hztrio.serialization.api import IdentifiedDataSerializable, ObjectDataInput, ObjectDataOutput
@@ -808,3 +809,46 @@ async def test_through_the_blocking_client(hazelcast_member: Cluster) -> None:
 
     with anyio.fail_after(60):
         assert await anyio.to_thread.run_sync(run) == [1, 2, "x", "y"]
+
+
+async def test_listeners_after_a_restart_that_lost_the_messages(
+    hazelcast_cluster_factory: ClusterFactory,
+) -> None:
+    """One member, restarted: the ringbuffer starts again at sequence 0. The listeners read
+    on from the new member; when new messages come, a loss-tolerant listener goes on with
+    them and a listener that is not is terminated."""
+    async with hazelcast_cluster_factory(1) as cluster:
+        async with HazelcastClient(**client_options(cluster, invocation_timeout=3)) as c:
+            topic = await c.get_reliable_topic(unique("reliable"))
+            tolerant = RecordingListener(loss_tolerant=True)
+            strict = RecordingListener()
+            await topic.add_listener(tolerant)
+            await topic.add_listener(strict)
+            before = list(range(20))
+            await topic.publish_all(before)
+            await wait_until(lambda: tolerant.messages == before == strict.messages)
+            await cluster.members[0].restart(kill=True)
+            # The reads waiting on the old member are sent again once the client is
+            # connected to the new one (or, if the member forgot them, after the
+            # invocation_timeout); publish until both listeners have seen the new messages,
+            # slowly: a read from sequence 20 finds the loss only while the new ringbuffer
+            # holds fewer messages than that.
+            published = 0
+
+            def tolerant_read_on() -> bool:
+                return len(tolerant.messages) > len(before)
+
+            with anyio.move_on_after(45):
+                while not (strict.cancelled.is_set() and tolerant_read_on()):
+                    with contextlib.suppress(HazelcastError):  # not reconnected yet
+                        await topic.publish(f"after-{published}")
+                        published += 1
+                    await anyio.sleep(0.5)
+            assert strict.cancelled.is_set(), (published, strict.messages, tolerant.messages)
+            assert tolerant_read_on(), (published, strict.messages, tolerant.messages)
+            assert tolerant.messages[: len(before)] == before
+            after = tolerant.messages[len(before) :]
+            numbers = [int(text.removeprefix("after-")) for text in after]
+            assert numbers == sorted(set(numbers))  # in order, no repeats
+            assert strict.messages == before
+            assert not tolerant.cancelled.is_set()
