@@ -276,24 +276,30 @@ class ListenerService:
     async def register(self, registration: ListenerRegistration) -> uuid.UUID:
         """Register on every member connection (smart) or the one connection; return an id.
 
-        Raises if the registration fails on every connection it was tried on. Cancellation:
-        registrations already made are removed again.
+        Raises if a member refused it on a connection that is still up (as the Java client
+        does: a listener missing the events of one member would fail silently), or if no
+        connection took it; a connection lost meanwhile is not an error (the listener is
+        registered on its successor). Cancellation: registrations already made are removed
+        again.
         """
         user_id = uuid.uuid4()
         self._registrations[user_id] = registration
         try:
             connections = await self._target_connections()
             errors: list[BaseException] = []
+            refused: list[BaseException] = []
 
             async def on(connection: Connection) -> None:
                 try:
                     await self._register_on(registration, connection)
                 except HazelcastError as exc:
-                    errors.append(exc)
+                    (refused if connection.is_alive else errors).append(exc)
 
             async with anyio.create_task_group() as tg:
                 for connection in connections:
                     tg.start_soon(on, connection)
+            if refused:
+                raise refused[0]
             if not registration.active:
                 raise errors[0] if errors else HazelcastError("listener registration failed")
         except BaseException:

@@ -28,6 +28,7 @@ from ..errors import (
     ClientNotAllowedInClusterError,
     ClientOfflineError,
     HazelcastError,
+    HazelcastIOError,
     IllegalStateError,
 )
 from ..lifecycle import LifecycleState
@@ -154,6 +155,8 @@ class ConnectionManager:
         self._connection_list: tuple[Connection, ...] = ()
         self._all: set[Connection] = set()
         self._connecting: set[uuid.UUID] = set()
+        #: addresses a connection is being opened to right now (see _connect)
+        self._opening: set[Address] = set()
         self._member_failures: dict[uuid.UUID, float] = {}
         self._connected = anyio.Event()
         self._ever_connected = False
@@ -376,6 +379,8 @@ class ConnectionManager:
             for address in self._candidate_addresses():
                 if self._shutting_down:
                     raise ClientNotActiveError()
+                if self.active:  # a member connection opened meanwhile got there first
+                    return
                 if address not in tried:
                     tried.append(address)
                 _logger.info("Trying to connect to %s", address)
@@ -414,10 +419,24 @@ class ConnectionManager:
         raise error from last_error
 
     async def _connect(self, address: Address) -> Connection:
-        """Open, start and authenticate one connection.
+        """Open, start and authenticate one connection; one attempt per address at a time.
+
+        Two tasks reaching for the same member at once (the cluster reconnect and a member
+        connection task) would authenticate twice and close the second connection; a member
+        that sees a connection of this client close may fail the blocking calls the client
+        waits for on the other one. The second attempt fails at once instead.
 
         Cancellation: the half-open connection is closed.
         """
+        if address in self._opening:
+            raise HazelcastIOError(f"a connection to {address} is being opened already")
+        self._opening.add(address)
+        try:
+            return await self._open(address)
+        finally:
+            self._opening.discard(address)
+
+    async def _open(self, address: Address) -> Connection:
         assert self._tg is not None
         target = address if self.address_translator is None else self.address_translator(address)
         backend = self._invocations.backend

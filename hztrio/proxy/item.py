@@ -317,11 +317,20 @@ def check_int(what: str, value: object) -> int:
     return value
 
 
+#: longer than this (about 292 years in ms) does not fit the protocol's long: it means "forever"
+_MAX_TIMEOUT = 2**63 // 1000 / 1000
+
+
 def check_timeout(timeout: float) -> float:
-    """A ``timeout=`` of offer/poll as seconds: negative → 0 (as Java's queues), NaN → error."""
+    """A ``timeout=`` of offer/poll as seconds: negative → 0 (as Java's queues), more than a
+    protocol long of milliseconds holds → inf; NaN, bool and non-numbers → error."""
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise TypeError(f"timeout must be a number of seconds, got {timeout!r}")
     seconds = float(timeout)
     if math.isnan(seconds):
         raise ValueError("timeout can't be NaN")
+    if seconds >= _MAX_TIMEOUT:
+        return math.inf
     return max(seconds, 0.0)
 
 

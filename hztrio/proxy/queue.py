@@ -28,7 +28,10 @@ PUT_BACK_GRACE = 5.0
 _OFFER = codecs.QUEUE_OFFER.encode_request
 _PUT = codecs.QUEUE_PUT.encode_request
 _POLL = codecs.QUEUE_POLL.encode_request
-_TAKE = codecs.QUEUE_TAKE.encode_request
+
+WAIT_SLICE = 10.0
+"""Seconds one request of a waiting :meth:`Queue.take` / :meth:`Queue.poll` asks the member
+to wait at most; a longer wait is a series of them (see ``Queue._poll_for``)."""
 _PEEK = codecs.QUEUE_PEEK.encode_request
 _ITERATOR = codecs.QUEUE_ITERATOR.encode_request
 _DRAIN_TO_MAX_SIZE = codecs.QUEUE_DRAIN_TO_MAX_SIZE.encode_request
@@ -134,12 +137,16 @@ class Queue(CollectionProxy, Generic[ItemType]):
         """Remove and return the head of the queue, waiting for an item as long as it takes
         (no ``invocation_timeout``: use a cancel scope, or :meth:`poll` with a timeout).
 
-        Cancellation: the member keeps the request until an item comes. If it hands one
-        to this cancelled call while the connection is up, the client puts it back at the
-        tail of the queue and logs a warning: the item is not lost, but loses its place.
+        The wait is a series of polls of at most ``WAIT_SLICE`` seconds each, so a call
+        given up leaves the member waiting on its behalf for at most that long.
+
+        Cancellation: if the member hands an item to the abandoned poll while the
+        connection is up, the client puts it back at the tail of the queue and logs a
+        warning: the item is not lost, but loses its place.
         """
-        response = await self._invoke_waiting(_TAKE(self.name), math.inf, self._give_back("take"))
-        return await self._taken(_data_response(response))  # type: ignore[no-any-return]
+        item = await self._poll_for(math.inf, "take")
+        assert item is not None
+        return item
 
     async def poll(self, timeout: float = 0) -> ItemType | None:  # noqa: ASYNC109
         """Remove and return the head of the queue; None if it is empty.
@@ -151,13 +158,21 @@ class Queue(CollectionProxy, Generic[ItemType]):
         Cancellation: as :meth:`take` — an item handed out after the caller gave up is put
         back at the tail.
         """
-        seconds = check_timeout(timeout)
-        if math.isinf(seconds):
-            request, limit = _POLL(self.name, -1), math.inf
-        else:
-            request, limit = _POLL(self.name, _millis(seconds)), self._blocking_limit(seconds)
-        response = await self._invoke_waiting(request, limit, self._give_back("poll"))
-        return await self._taken(_data_response(response))  # type: ignore[no-any-return]
+        return await self._poll_for(check_timeout(timeout), "poll")
+
+    async def _poll_for(self, seconds: float, what: str) -> ItemType | None:
+        """Poll for up to *seconds* (inf: until an item comes), one request per
+        ``WAIT_SLICE`` at most: the member never waits long for a caller that left."""
+        clock = self._invocations.backend.current_time
+        deadline = clock() + seconds
+        while True:
+            wait = min(max(deadline - clock(), 0.0), WAIT_SLICE)
+            response = await self._invoke_waiting(
+                _POLL(self.name, _millis(wait)), self._blocking_limit(wait), self._give_back(what)
+            )
+            data = _data_response(response)
+            if data is not None or clock() >= deadline:
+                return await self._taken(data)  # type: ignore[no-any-return]
 
     async def remove(self, item: ItemType) -> bool:
         """Remove one occurrence of *item*; True if there was one."""

@@ -15,7 +15,7 @@ from hztrio.errors import EventsLostError, IllegalStateError
 from hztrio.proxy.item import ItemEvent, ItemEventType
 from hztrio.proxy.queue import Queue
 from hztrio.testing import Cluster, start_cluster_sync
-from tests.conftest import Recorder, client_options, eventually, unique
+from tests.conftest import Recorder, client_options, eventually, unique, wait_until
 from tests.integration.serialization_samples import Inner, InnerSerializer
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(120)]
@@ -387,3 +387,44 @@ async def test_item_events_end_when_the_client_shuts_down(
                     seen.append(event.item)
                     await client.shutdown()  # the iteration ends after this event
         assert seen == ["only"]
+
+
+async def test_a_take_waits_in_slices_so_an_abandoned_one_ends_on_the_member(
+    client: HazelcastClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hztrio.proxy import queue as queue_module
+
+    monkeypatch.setattr(queue_module, "WAIT_SLICE", 0.2)
+    q = await client.get_queue(unique("slices"))
+    for _ in range(5):  # give up five times
+        with anyio.move_on_after(0.05):
+            await q.take()
+    # each abandoned take's last poll ends on the member within a slice
+    gave_up = anyio.current_time()
+    await wait_until(lambda: anyio.current_time() > gave_up + 0.5)
+    seen = Recorder()
+    async with q.item_events(include_value=True) as events:
+        async with anyio.create_task_group() as tg:
+
+            async def collect() -> None:
+                async for event in events:
+                    seen(event.event_type)
+
+            tg.start_soon(collect)
+            await q.offer("late")
+            await seen.wait_for(lambda items: len(items) >= 1)
+            # a live take over several slices gets the next item
+            async with anyio.create_task_group() as takers:
+
+                async def taker() -> None:
+                    assert await q.take() == "later"
+
+                takers.start_soon(taker)
+                assert await q.poll() == "late"
+                started = anyio.current_time()
+                await wait_until(lambda: anyio.current_time() > started + 0.5)
+                await q.offer("later")
+            await seen.wait_for(lambda items: len(items) >= 4)
+            tg.cancel_scope.cancel()
+    # no abandoned take got "late" (it would have been put back: REMOVED, ADDED in between)
+    assert seen.items == [ItemEventType.ADDED, ItemEventType.REMOVED] * 2
