@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import math
 import uuid
+from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -25,6 +26,7 @@ from .protocol.codecs import transactional_multi_map as multi_map_codecs
 from .protocol.codecs import transactional_queue as queue_codecs
 from .protocol.codecs import transactional_set as set_codecs
 from .proxy.base import new_thread_id, to_millis
+from .proxy.item import check_timeout
 
 if TYPE_CHECKING:
     from .net.connection import Connection
@@ -112,7 +114,10 @@ class Transaction:
     Any task may use the transaction's proxies while it is active: a transaction has a
     Hazelcast "thread id" of its own (not the task's), so the locks it takes
     (``get_for_update``, and every write) belong to the transaction, wherever they were
-    taken from. Two transactions never share locks, even when begun by one task.
+    taken from. Two transactions never share locks, even when begun by one task. Calls
+    made at the same time from several tasks are sent one after another (a member does not
+    run one transaction's operations concurrently: concurrent puts lose some), so a waiting
+    ``take`` holds up the transaction's other calls until it returns.
     """
 
     def __init__(
@@ -140,6 +145,11 @@ class Transaction:
         """The connection the transaction lives on (set by :meth:`begin`)."""
         self._deadline = math.inf
         self._objects: dict[tuple[type[Any], str], Any] = {}
+        #: why the transaction may only roll back (an item taken for a call that was gone)
+        self._rollback_only: str | None = None
+        #: one call of the transaction at a time: a member runs a transaction's operations
+        #: on one log that is not safe for concurrent use (concurrent puts lose some)
+        self._calls = anyio.Lock()
 
     def __repr__(self) -> str:
         return f"Transaction(id={self.id}, state={self.state.name})"
@@ -184,11 +194,17 @@ class Transaction:
 
         Raises :class:`~hztrio.errors.TransactionError` if it is not active or its timeout
         has passed, and the member's error if the commit fails (then the state is
-        ``COMMIT_FAILED``: the member rolls back what it had not committed).
+        ``COMMIT_FAILED``: the member rolls back what it had not committed). A transaction in
+        which the member handed a queue item to a ``take``/``poll`` whose caller had been
+        cancelled is rolled back instead (the item returns to the queue) and this raises
+        ``TransactionError``: committing would lose the item.
         Cancellation: the state becomes ``COMMIT_FAILED``; the member may or may not have
         committed.
         """
         self._check_active()
+        if self._rollback_only is not None:
+            await self.rollback()
+            raise TransactionError(f"Transaction rolled back instead: {self._rollback_only}")
         if self._context.invocations.backend.current_time() > self._deadline:
             self.state = TransactionState.COMMIT_FAILED
             raise TransactionError("Transaction has timed out.")
@@ -280,6 +296,7 @@ class Transaction:
 
 
 _CREATE = tx_codecs.TRANSACTION_CREATE
+_LONG_MAX = 2**63 - 1
 _COMMIT = tx_codecs.TRANSACTION_COMMIT.encode_request
 _ROLLBACK = tx_codecs.TRANSACTION_ROLLBACK.encode_request
 
@@ -322,13 +339,40 @@ class _TransactionalObject:
         assert tx.id is not None
         return self.name, tx.id, tx.thread_id
 
-    async def _invoke(self, request: bytearray, time_limit: float | None = None) -> ClientMessage:
+    async def _invoke(
+        self,
+        request: bytearray,
+        time_limit: float | None = None,
+        on_orphaned: Callable[[ClientMessage], bytearray | None] | None = None,
+    ) -> ClientMessage:
         schemas = self._schemas
         if schemas is not None and schemas.has_pending:
             await schemas.send_pending()
-        return await self._invocations.invoke(
-            request, connection=self.transaction.connection, time_limit=time_limit
-        )
+        async with self.transaction._calls:
+            return await self._invocations.invoke(
+                request,
+                connection=self.transaction.connection,
+                time_limit=time_limit,
+                on_orphaned=on_orphaned,
+            )
+
+    def _rollback_if_taken(self, what: str) -> Callable[[ClientMessage], bytearray | None]:
+        """For a take/poll whose caller left: an item the member handed it is removed in
+        the transaction, and nobody has it; the transaction must not commit."""
+        transaction = self.transaction
+
+        def handle(response: ClientMessage) -> None:
+            if response.message_type != 0 and _decode_data(response) is not None:
+                transaction._rollback_only = (
+                    f"queue {self.name!r} handed an item to a {what} whose caller was cancelled"
+                )
+
+        return handle
+
+    def _millis(self, timeout: float) -> int:
+        """A queue call's timeout in ms (inf: as long as a long holds)."""
+        seconds = check_timeout(timeout)
+        return _LONG_MAX if math.isinf(seconds) else to_millis(seconds)
 
     def _blocking_limit(self, timeout: float) -> float:
         return max(timeout, 0) + self._invocations.invocation_timeout
@@ -542,7 +586,7 @@ class TransactionalQueue(_TransactionalObject, Generic[ItemType]):
         """Add *item*, waiting up to *timeout* seconds for room in a bounded queue; True if
         added."""
         request = queue_codecs.TRANSACTIONAL_QUEUE_OFFER.encode_request(
-            *self._ids(), self._data(item, "item"), to_millis(max(timeout, 0))
+            *self._ids(), self._data(item, "item"), self._millis(timeout)
         )
         response = await self._invoke(request, self._blocking_limit(timeout))
         return bool(_decode_bool(response))
@@ -551,21 +595,23 @@ class TransactionalQueue(_TransactionalObject, Generic[ItemType]):
         """Remove and return the head, waiting as long as it takes for one (no
         ``invocation_timeout``; the transaction's timeout still applies on the member)."""
         request = queue_codecs.TRANSACTIONAL_QUEUE_TAKE.encode_request(*self._ids())
-        response = await self._invoke(request, math.inf)
+        response = await self._invoke(request, math.inf, self._rollback_if_taken("take"))
         return await self._object(_decode_data(response))  # type: ignore[no-any-return]
 
     async def poll(self, timeout: float = 0) -> ItemType | None:  # noqa: ASYNC109
         """Remove and return the head, waiting up to *timeout* seconds; None if empty."""
         request = queue_codecs.TRANSACTIONAL_QUEUE_POLL.encode_request(
-            *self._ids(), to_millis(max(timeout, 0))
+            *self._ids(), self._millis(timeout)
         )
-        response = await self._invoke(request, self._blocking_limit(timeout))
+        response = await self._invoke(
+            request, self._blocking_limit(timeout), self._rollback_if_taken("poll")
+        )
         return await self._object(_decode_data(response))  # type: ignore[no-any-return]
 
     async def peek(self, timeout: float = 0) -> ItemType | None:  # noqa: ASYNC109
         """The head without removing it, waiting up to *timeout* seconds; None if empty."""
         request = queue_codecs.TRANSACTIONAL_QUEUE_PEEK.encode_request(
-            *self._ids(), to_millis(max(timeout, 0))
+            *self._ids(), self._millis(timeout)
         )
         response = await self._invoke(request, self._blocking_limit(timeout))
         return await self._object(_decode_data(response))  # type: ignore[no-any-return]

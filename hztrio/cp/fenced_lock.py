@@ -7,6 +7,8 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import anyio
+
 from ..errors import (
     IllegalMonitorStateError,
     LockAcquireLimitReachedError,
@@ -165,7 +167,7 @@ class FencedLock(CPProxy):
 
         Raises ``IllegalMonitorStateError`` if the task does not hold the lock,
         ``LockOwnershipLostError`` if its hold was lost with its session. Cancellation: the
-        call stops waiting; the unlock may still happen.
+        call stops waiting; the unlock may still happen, and the client counts it as done.
         """
         thread_id = self._thread_id()
         session_id = self._sessions.session_id(self.group_id)
@@ -180,6 +182,11 @@ class FencedLock(CPProxy):
                 ),
                 True,
             )
+        except anyio.get_cancelled_exc_class():
+            # the unlock was sent and counts as done: the session is no longer kept alive
+            # for this hold (else it would be heartbeated until the client ends)
+            self._sessions.release(self.group_id, session_id)
+            raise
         except SessionExpiredError:
             self._sessions.invalidate(self.group_id, session_id)
             self._lock_session_ids.pop(thread_id, None)

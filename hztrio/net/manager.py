@@ -504,9 +504,13 @@ class ConnectionManager:
         labels = list(config.labels or ())
         provider = config.token_provider
         if provider is not None:
-            token = provider.token(address)
+            # a failing provider fails this connection attempt, never the client's tasks
+            try:
+                token = provider.token(address)
+            except Exception as exc:
+                raise AuthenticationError(f"token_provider.token() raised {exc!r}") from exc
             if not isinstance(token, (bytes, bytearray)):
-                raise TypeError(
+                raise AuthenticationError(
                     f"token_provider.token() must return bytes, not {type(token).__name__}"
                 )
             return _AUTH_CUSTOM.encode_request(

@@ -155,8 +155,12 @@ class PNCounter(Proxy):
             else:
                 request = _ADD(self.name, delta, get_before_update, timestamps, target.uuid)
             try:
+                # unisocket: the one connection's member forwards to the replica the
+                # request names (targeting a member we have no connection to would wait)
+                config = self._context.config
+                smart = config is None or config.smart_routing
                 response = await self._invocations.invoke(
-                    request, uuid=target.uuid, retryable=delta is None
+                    request, uuid=target.uuid if smart else None, retryable=delta is None
                 )
             except ClientNotActiveError:
                 raise

@@ -158,6 +158,17 @@ async def test_failover_and_lost_consistency_when_a_member_dies(
     counter raises ConsistencyLostError until ``reset()``."""
     shared_name, single_name = unique("pn-shared"), unique("single")
     async with hazelcast_cluster_factory(2, extra_config=SINGLE_REPLICA) as cluster:
+        # unisocket: a replica the client has no connection to is reached through the member
+        # it has one to (the request names the replica)
+        async with HazelcastClient(**client_options(cluster, smart_routing=False)) as uni:
+            counter = await uni.get_pn_counter(unique("pn-uni"))
+            [connected] = uni._connections.active
+            [other] = [m for m in uni.cluster_service.get_members() if m.uuid != connected]
+            counter._current_target = other
+            with anyio.fail_after(10):
+                assert await counter.add_and_get(3) == 3
+            assert counter._current_target == other
+
         async with HazelcastClient(**client_options(cluster)) as client:
             first, second = client.cluster_service.get_members()
             [victim] = [m for m in cluster.members if m.address.endswith(f":{first.address.port}")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import anyio
@@ -319,3 +320,30 @@ async def test_begin_without_a_connection(
         with pytest.raises(ClientOfflineError):
             await tx.begin()
         assert tx.state is TransactionState.NOT_STARTED
+
+
+async def test_an_item_taken_for_a_cancelled_take_rolls_the_transaction_back(
+    client: HazelcastClient,
+) -> None:
+    name = unique("tx-take-cancelled")
+    queue = await client.get_queue(name)
+    with pytest.raises(TransactionError, match="rolled back instead"):
+        async with client.new_transaction(timeout=30) as tx:
+            with anyio.move_on_after(0.3):
+                await tx.get_queue(name).take()
+            # the member still holds that take: it gets the next item, for nobody
+            await queue.offer("precious")
+            await wait_until(lambda: tx._rollback_only is not None)
+    assert tx.state is TransactionState.ROLLED_BACK
+    assert await queue.poll(timeout=5) == "precious"  # back in the queue, not lost
+
+
+async def test_queue_timeouts_are_checked(client: HazelcastClient) -> None:
+    async with client.new_transaction() as tx:
+        q = tx.get_queue(unique("tx-q-timeouts"))
+        with pytest.raises(TypeError):
+            await q.poll(timeout=True)
+        with pytest.raises(ValueError):
+            await q.offer("x", timeout=float("nan"))
+        assert await q.offer("x", timeout=math.inf)
+        assert await q.peek(timeout=1e30) == "x"

@@ -12,6 +12,7 @@ import pytest
 
 from hztrio import HazelcastClient
 from hztrio.config import Config, SSLProtocol
+from hztrio.errors import AuthenticationError
 from hztrio.net.tls import create_ssl_context
 from hztrio.protocol.frame import BEGIN_DATA_STRUCTURE, END_DATA_STRUCTURE, IS_NULL, iter_frames
 from hztrio.protocol.types import Address
@@ -258,5 +259,15 @@ def test_a_token_that_is_not_bytes_is_refused() -> None:
         def token(self, address: Address | None = None) -> str:
             return "text"
 
-    with pytest.raises(TypeError, match=r"token_provider.token\(\) must return bytes"):
+    with pytest.raises(AuthenticationError, match=r"token_provider.token\(\) must return bytes"):
         _request(token_provider=Provider())
+
+
+def test_a_failing_token_provider_fails_the_attempt_not_the_client() -> None:
+    class Provider:
+        def token(self, address: Address | None = None) -> bytes:
+            raise RuntimeError("token service down")
+
+    with pytest.raises(AuthenticationError, match="token service down") as raised:
+        _request(token_provider=Provider())
+    assert isinstance(raised.value.__cause__, RuntimeError)
