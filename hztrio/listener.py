@@ -315,14 +315,17 @@ class ListenerService:
 
         The listener stops receiving events at once. Removing it from the members is best
         effort (a member that is gone has forgotten it anyway). Cancellation: the listener
-        is removed locally regardless.
+        is removed locally regardless, and the removal requests still go out (shielded, at
+        most ``DEREGISTRATION_GRACE`` seconds), so members stop sending its events.
         """
         registration = self._registrations.pop(user_id, None)
         if registration is None:
             await anyio.lowlevel.checkpoint()
             return False
         registration.removed = True
-        await self._remove_from_cluster(registration)
+        with anyio.move_on_after(DEREGISTRATION_GRACE, shield=True):
+            await self._remove_from_cluster(registration)
+        await anyio.lowlevel.checkpoint_if_cancelled()
         return True
 
     async def _target_connections(self) -> list[Connection]:

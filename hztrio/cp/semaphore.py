@@ -171,6 +171,22 @@ class Semaphore(CPProxy):
 
         return release_if_granted
 
+    def _drained_releaser(
+        self, session_id: int, thread_id: int
+    ) -> Callable[[ClientMessage], bytearray | None]:
+        """For a drain whose caller left: the release of what it drained, if anything."""
+        group_id, object_name = self.group_id, self.object_name
+
+        def release_drained(response: ClientMessage) -> bytearray | None:
+            if response.message_type == 0:
+                return None
+            count = int(_DRAIN.decode_response(response))
+            if count <= 0:
+                return None
+            return _RELEASE(group_id, object_name, session_id, thread_id, uuid.uuid4(), count)
+
+        return release_drained
+
     def _not_acquired_error(self) -> IllegalStateError:
         return IllegalStateError(
             f'Semaphore("{self.name}") not acquired because the acquire call on the CP group '
@@ -233,18 +249,20 @@ class SessionAwareSemaphore(Semaphore):
     async def drain_permits(self) -> int:
         """Take every available permit for this client; return how many that was.
 
-        Cancellation: the call stops waiting; the permits may still be taken.
+        Cancellation: the call stops waiting; permits the member drained for it anyway are
+        released again at once.
         """
         thread_id = self._thread_id()
         invocation_uid = uuid.uuid4()
         while True:
             session_id = await self._sessions.acquire(self.group_id, _DRAIN_SESSION_ACQUIRES)
             try:
-                response = await self._invoke(
+                response = await self._invocations.invoke(
                     _DRAIN.encode_request(
                         self.group_id, self.object_name, session_id, thread_id, invocation_uid
                     ),
-                    True,
+                    retryable=True,
+                    on_orphaned=self._drained_releaser(session_id, thread_id),
                 )
             except SessionExpiredError:
                 self._sessions.invalidate(self.group_id, session_id)
@@ -323,14 +341,16 @@ class SessionlessSemaphore(Semaphore):
     async def drain_permits(self) -> int:
         """Take every available permit; return how many that was.
 
-        Cancellation: the call stops waiting; the permits may still be taken.
+        Cancellation: the call stops waiting; permits the member drained for it anyway are
+        released again at once.
         """
         thread_id = await self._global_thread_id()
-        response = await self._invoke(
+        response = await self._invocations.invoke(
             _DRAIN.encode_request(
                 self.group_id, self.object_name, NO_SESSION_ID, thread_id, uuid.uuid4()
             ),
-            True,
+            retryable=True,
+            on_orphaned=self._drained_releaser(NO_SESSION_ID, thread_id),
         )
         return int(_DRAIN.decode_response(response))
 
