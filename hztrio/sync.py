@@ -474,14 +474,9 @@ class BlockingObject:
         return self
 
 
-class BlockingTransaction(BlockingObject):
-    """A :class:`~hztrio.transaction.Transaction` with blocking methods, and a context
-    manager: ``with client.new_transaction() as tx:`` begins it, commits on a clean exit and
-    rolls back when the block raises."""
-
-    def __enter__(self) -> BlockingTransaction:
-        self._loop.call(self._target.begin)
-        return self
+class _BlockingContext(BlockingObject):
+    """A wrapped object that is an async context manager: ``with`` leaves it through its
+    ``__aexit__`` on the loop (subclasses say what entering does)."""
 
     def __exit__(
         self,
@@ -492,7 +487,17 @@ class BlockingTransaction(BlockingObject):
         self._loop.call(self._target.__aexit__, exc_type, exc, tb)
 
 
-class BlockingSqlResult(BlockingObject):
+class BlockingTransaction(_BlockingContext):
+    """A :class:`~hztrio.transaction.Transaction` with blocking methods, and a context
+    manager: ``with client.new_transaction() as tx:`` begins it, commits on a clean exit and
+    rolls back when the block raises."""
+
+    def __enter__(self) -> BlockingTransaction:
+        self._loop.call(self._target.begin)
+        return self
+
+
+class BlockingSqlResult(_BlockingContext):
     """A :class:`~hztrio.sql.SqlResult` with blocking methods, a plain iterator over its rows
     and a context manager::
 
@@ -524,14 +529,6 @@ class BlockingSqlResult(BlockingObject):
 
     def __enter__(self) -> BlockingSqlResult:
         return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._loop.call(self._target.__aexit__, exc_type, exc, tb)
 
 
 async def _next_rows(iterator: Any, result: SqlResult) -> list[SqlRow]:
