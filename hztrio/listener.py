@@ -51,6 +51,8 @@ CALLBACK_QUEUE_SIZE = 10_000
 DEFAULT_BUFFER_SIZE = 1_000
 #: seconds a listener deregistration may take when leaving a block or shutting down
 DEREGISTRATION_GRACE = 5.0
+_REREGISTER_ATTEMPTS = 10
+_REREGISTER_PAUSE = 1.0
 
 Spawner = Callable[..., None]
 
@@ -393,10 +395,23 @@ class ListenerService:
     async def _register_again(
         self, registration: ListenerRegistration, connection: Connection
     ) -> None:
-        try:
-            await self._register_on(registration, connection)
-        except HazelcastError as exc:
-            _logger.warning("could not register a listener on %r: %r", connection, exc)
+        """Register on a new connection, trying again while the connection lives and the
+        listener stands: a member that is still taking in a membership change may refuse
+        it for a moment, and a listener missing on its connection would stay deaf."""
+        for attempt in range(_REREGISTER_ATTEMPTS):
+            try:
+                await self._register_on(registration, connection)
+                return
+            except HazelcastError as exc:
+                if not connection.is_alive or registration.removed:
+                    return
+                _logger.warning(
+                    "could not register a listener on %r (attempt %d): %r",
+                    connection,
+                    attempt + 1,
+                    exc,
+                )
+            await anyio.sleep(_REREGISTER_PAUSE)
 
     def shutdown(self) -> None:
         for registration in self._registrations.values():
