@@ -7,9 +7,8 @@ one (``retry_multiplier=1``, ``cluster_connect_timeout=20``), otherwise its 5.x 
 
 - an unknown option name raises ``TypeError`` (with the closest known name, if any);
 - a value of the wrong type raises ``TypeError`` and an out-of-range value ``ValueError``;
-  both name the option and the value;
-- options this version of hztrio does not implement yet (:data:`UNSUPPORTED_OPTIONS`) accept
-  their default value only; anything else raises ``ValueError``, never silently nothing.
+  both name the option and the value; so do options that contradict each other
+  (``cloud_discovery_token`` with ``cluster_members``).
 
 Conventions:
 
@@ -33,6 +32,7 @@ import ipaddress
 import logging
 import math
 import re
+import urllib.parse
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from types import MappingProxyType
@@ -40,7 +40,6 @@ from typing import Any, Final, NamedTuple, TypedDict, TypeVar, Unpack
 
 __all__ = [
     "OPTION_NAMES",
-    "UNSUPPORTED_OPTIONS",
     "Config",
     "ConfigOptions",
     "EvictionPolicy",
@@ -162,23 +161,6 @@ class QueryConstants:
     """The entry's value itself (``greater("this", 5)``)."""
 
 
-# --------------------------------------------------------------------------------------------
-# Options not implemented yet
-# --------------------------------------------------------------------------------------------
-
-UNSUPPORTED_OPTIONS: frozenset[str] = frozenset(
-    {
-        "cloud_discovery_token",
-        "use_public_ip",
-    }
-)
-"""Options this version of hztrio accepts only with their default value.
-
-A non-default value raises ``ValueError("<option> is not supported by this version of hztrio
-yet")``. Removing a name from this set is all it takes to let the option through; its value is
-validated either way.
-"""
-
 _SECRET_OPTIONS: Final = frozenset(
     {"creds_password", "ssl_password", "cloud_discovery_token", "token_provider"}
 )
@@ -228,6 +210,15 @@ def _optional_str(name: str, value: object) -> str | None:
     if value is None:
         return None
     return _str(name, value)
+
+
+def _url(name: str, value: object) -> str:
+    """An absolute http(s) URL."""
+    text = _str(name, value)
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ValueError(f"{name} must be an http(s) URL without a query, not {text!r}")
+    return text
 
 
 def _optional_any_str(name: str, value: object) -> str | None:
@@ -615,6 +606,7 @@ class ConfigOptions(TypedDict, total=False):
     ssl_ciphers: str | None
     ssl_check_hostname: bool | None
     cloud_discovery_token: str | None
+    cloud_url: str | None
     creds_username: str | None
     creds_password: str | None
     token_provider: Any
@@ -663,8 +655,7 @@ class Config:
     """Every option of :class:`hztrio.HazelcastClient`, validated; immutable once built.
 
     Build it with ``Config.from_kwargs(**options)`` (what the client does with its keyword
-    arguments) or ``Config(option=value, ...)``. See the module documentation for the rules,
-    and :data:`UNSUPPORTED_OPTIONS` for the options that only take their default for now.
+    arguments) or ``Config(option=value, ...)``. See the module documentation for the rules.
     """
 
     # --- network ---
@@ -704,7 +695,12 @@ class Config:
     """Check that the member's certificate matches its host name."""
     # --- cloud and security ---
     cloud_discovery_token: str | None = None
-    """Discovery token of a Hazelcast Cloud (Viridian) cluster."""
+    """Discovery token of a Hazelcast Cloud (Viridian) cluster: the client asks the cloud's
+    discovery service for the members and connects to their public addresses. It cannot be
+    combined with ``cluster_members``."""
+    cloud_url: str = "https://api.viridian.hazelcast.com"
+    """Base URL of the Hazelcast Cloud discovery service (hztrio's name for the Java client's
+    ``hazelcast.client.cloud.url`` property); ``http://`` is accepted, for tests."""
     creds_username: str | None = None
     """User name to authenticate with (checked by Enterprise members with security on)."""
     creds_password: str | None = None
@@ -794,7 +790,9 @@ class Config:
     fail_on_indeterminate_operation_state: bool = False
     """Fail a call whose backups were not acknowledged in time instead of returning."""
     use_public_ip: bool = False
-    """Connect to the public addresses members report."""
+    """Connect to members at the public address each reports (members behind NAT or in a
+    cloud, found by a discovery plugin that knows both); a member without one is dialed at
+    its own address."""
     logging_level: int = logging.INFO
     """Threshold of the client's logger (4.0 option)."""
     logging_config: Mapping[str, Any] | None = None
@@ -810,9 +808,11 @@ class Config:
             "member_addresses",
             tuple(parse_member_address(address) for address in self.cluster_members),
         )
-        for name in sorted(UNSUPPORTED_OPTIONS):
-            if getattr(self, name) != _CONFIG_DEFAULTS[name]:
-                raise ValueError(f"{name} is not supported by this version of hztrio yet")
+        if self.cloud_discovery_token is not None and self.cluster_members:
+            raise ValueError(
+                "cloud_discovery_token and cluster_members cannot both be set: only one "
+                "discovery method can be enabled at a time"
+            )
 
     @classmethod
     def from_kwargs(cls, **options: Unpack[ConfigOptions]) -> Config:
@@ -1039,6 +1039,7 @@ _CONFIG_OPTIONS: Final[Mapping[str, Callable[[str, Any], Any]]] = MappingProxyTy
         "ssl_ciphers": _optional_str,
         "ssl_check_hostname": _bool,
         "cloud_discovery_token": _optional_str,
+        "cloud_url": _url,
         "creds_username": _optional_any_str,
         "creds_password": _optional_any_str,
         "token_provider": _token_provider,

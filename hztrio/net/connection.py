@@ -90,9 +90,14 @@ class Connection:
         socket_options: Sequence[tuple[int, int, int | bytes]] = (),
         backend: Backend | None = None,
         transport: asyncio.Transport | None = None,
+        connected_address: Address | None = None,
     ) -> None:
         self.connection_id = connection_id
+        #: the member's address (as the cluster view reports it)
         self.remote_address = remote_address
+        #: the address this connection was opened to: ``remote_address`` unless translated
+        #: (``use_public_ip``, cloud discovery)
+        self.connected_address = remote_address if connected_address is None else connected_address
         self.member_uuid: uuid.UUID | None = None
         self.server_version: str | None = None
         self._stream = stream

@@ -33,8 +33,14 @@ from ..errors import (
 )
 from ..lifecycle import LifecycleState
 from ..protocol.codecs import client as client_codecs
-from ..protocol.types import Address, MemberInfo
+from ..protocol.types import Address, EndpointQualifier, MemberInfo
 from .connection import Connection, open_asyncio_connection
+from .discovery import (
+    DEFAULT_PORTS,
+    AddressProvider,
+    CloudAddressProvider,
+    StaticAddressProvider,
+)
 from .tls import create_ssl_context, open_trio_tls_stream
 
 if TYPE_CHECKING:
@@ -54,8 +60,10 @@ CLIENT_HAZELCAST_VERSION = "5.5.0"
 SERIALIZATION_VERSION = 1
 ROUTING_UNISOCKET = 0
 ROUTING_SMART = 1
-#: ports tried for a member address given without one
-DEFAULT_PORTS = (5701, 5702, 5703)
+__all__ = ["DEFAULT_PORTS", "PUBLIC_CLIENT_ENDPOINT", "ConnectionManager"]
+
+#: the key of a member's public client address in its address map (``use_public_ip``)
+PUBLIC_CLIENT_ENDPOINT = EndpointQualifier(1, "public")
 #: how often the manager re-checks member connections even when nothing happened
 MAINTENANCE_INTERVAL = 1.0
 
@@ -141,6 +149,18 @@ class ConnectionManager:
         self._smart = config.smart_routing
         self._backup_acks = config.smart_routing and config.backup_ack_to_client_enabled
         self._connect_timeout = _positive_or_inf(config.connection_timeout)
+        self._address_provider: AddressProvider
+        if config.cloud_discovery_token is not None:
+            self._address_provider = CloudAddressProvider(
+                config.cloud_discovery_token,
+                config.cloud_url,
+                None if math.isinf(self._connect_timeout) else self._connect_timeout,
+            )
+        else:
+            self._address_provider = StaticAddressProvider(config.member_addresses)
+        # as in the official client, only addresses from cluster_members/the member list
+        # have a public twin; cloud discovery translates addresses itself
+        self._use_public_ip = config.use_public_ip and config.cloud_discovery_token is None
         #: built once, here: a bad ssl_* option fails when the client is built
         self._ssl_context = create_ssl_context(config)
         self._wait = WaitStrategy(
@@ -172,7 +192,8 @@ class ConnectionManager:
         self._new_cluster_observers: list[Callable[[], None]] = []
         self._partitions_ready = anyio.Event()
         self._load_balancer: Any = None
-        #: test hook: where to really connect for a member address (e.g. a fault proxy)
+        #: test hook: where to really connect instead of the address the client would dial
+        #: (e.g. a fault proxy); TLS still checks the certificate against the dialed one
         self.address_translator: Callable[[Address], Address] | None = None
         self._disconnected = False
         cluster.add_observer(self._members_changed)
@@ -343,25 +364,43 @@ class ConnectionManager:
 
     # -- connecting -------------------------------------------------------------------------
 
-    def _candidate_addresses(self) -> list[Address]:
-        """Where to look for the cluster: known members first, then configured addresses."""
-        members = [m.address for m in self._cluster.get_members()]
-        configured: list[Address] = []
-        for host, port in self._config.member_addresses or [("127.0.0.1", None)]:
-            if port is None:
-                configured.extend(Address(host, p) for p in DEFAULT_PORTS)
-            else:
-                configured.append(Address(host, port))
+    async def _candidate_addresses(self) -> list[tuple[Address, MemberInfo | None]]:
+        """Where to look for the cluster: known members first, then the address provider's
+        (``cluster_members``, or what cloud discovery answers now); each with its member, if
+        known. Cancellation: a discovery request is abandoned (see CloudAddressProvider)."""
+        members: list[tuple[Address, MemberInfo | None]] = [
+            (m.address, m) for m in self._cluster.get_members()
+        ]
+        configured: list[tuple[Address, MemberInfo | None]] = [
+            (address, None) for address in await self._address_provider.load_addresses()
+        ]
         if self._config.shuffle_member_list:
             random.shuffle(members)
             random.shuffle(configured)
         seen: set[Address] = set()
         ordered = []
-        for address in itertools.chain(members, configured):
+        for address, member in itertools.chain(members, configured):
             if address not in seen:
                 seen.add(address)
-                ordered.append(address)
+                ordered.append((address, member))
         return ordered
+
+    async def _dial_address(self, address: Address, member: MemberInfo | None) -> Address:
+        """The address to open a connection to for the member known by ``address``.
+
+        With ``use_public_ip``, a known member's public client address, if it reports one;
+        otherwise the address provider's translation (cloud discovery: the public address
+        the service lists for this private one, asking it again if it does not).
+        """
+        if self._use_public_ip and member is not None:
+            public = (member.address_map or {}).get(PUBLIC_CLIENT_ENDPOINT)
+            return address if public is None else public
+        dial = await self._address_provider.translate(address)
+        if dial is None:
+            raise HazelcastIOError(
+                f"the discovery service does not list {address}, so it cannot be reached"
+            )
+        return dial
 
     async def _connect_to_cluster(self) -> None:
         """Try every known address, with backoff, until one connection authenticates.
@@ -376,7 +415,10 @@ class ConnectionManager:
         last_error: BaseException | None = None
         tried: list[Address] = []
         while True:
-            for address in self._candidate_addresses():
+            candidates = await self._candidate_addresses()
+            if not candidates and self._address_provider.last_error is not None:
+                last_error = self._address_provider.last_error
+            for address, member in candidates:
                 if self._shutting_down:
                     raise ClientNotActiveError()
                 if self.active:  # a member connection opened meanwhile got there first
@@ -385,7 +427,7 @@ class ConnectionManager:
                     tried.append(address)
                 _logger.info("Trying to connect to %s", address)
                 try:
-                    await self._connect(address)
+                    await self._connect(address, member)
                     return
                 except (AuthenticationError, ClientNotAllowedInClusterError) as exc:
                     auth_failure = last_error = exc
@@ -412,13 +454,14 @@ class ConnectionManager:
             )
         else:
             addresses = ", ".join(str(a) for a in tried)
+            what = f"tried {addresses}" if tried else "no address to try"
             error = IllegalStateError(
                 f"Unable to connect to any member of cluster {cluster!r} within {elapsed} s "
-                f"(tried {addresses}); last error: {last_error!r}"
+                f"({what}); last error: {last_error!r}"
             )
         raise error from last_error
 
-    async def _connect(self, address: Address) -> Connection:
+    async def _connect(self, address: Address, member: MemberInfo | None = None) -> Connection:
         """Open, start and authenticate one connection; one attempt per address at a time.
 
         Two tasks reaching for the same member at once (the cluster reconnect and a member
@@ -432,13 +475,14 @@ class ConnectionManager:
             raise HazelcastIOError(f"a connection to {address} is being opened already")
         self._opening.add(address)
         try:
-            return await self._open(address)
+            return await self._open(address, member)
         finally:
             self._opening.discard(address)
 
-    async def _open(self, address: Address) -> Connection:
+    async def _open(self, address: Address, member: MemberInfo | None) -> Connection:
         assert self._tg is not None
-        target = address if self.address_translator is None else self.address_translator(address)
+        dial = await self._dial_address(address, member)
+        target = dial if self.address_translator is None else self.address_translator(dial)
         backend = self._invocations.backend
         stream: anyio.abc.ByteStream | None = None
         transport: asyncio.Transport | None = None
@@ -450,12 +494,12 @@ class ConnectionManager:
                     target.host,
                     target.port,
                     ssl_context,
-                    None if ssl_context is None else address.host,
+                    None if ssl_context is None else dial.host,
                 )
             elif ssl_context is not None:
                 # the certificate names the member, not where a test hook sends us
                 stream = await open_trio_tls_stream(
-                    target.host, target.port, ssl_context, address.host
+                    target.host, target.port, ssl_context, dial.host
                 )
             else:
                 stream = await anyio.connect_tcp(target.host, target.port)
@@ -469,6 +513,7 @@ class ConnectionManager:
                 socket_options=self._config.socket_options,
                 backend=backend,
                 transport=transport,
+                connected_address=dial,
             )
         except BaseException:
             if transport is not None:
@@ -640,7 +685,7 @@ class ConnectionManager:
 
     async def _connect_member(self, member: MemberInfo) -> None:
         try:
-            await self._connect(member.address)
+            await self._connect(member.address, member)
         except (OSError, TimeoutError, HazelcastError) as exc:
             self._member_failures[member.uuid] = anyio.current_time()
             level = logging.WARNING if isinstance(exc, ssl.SSLError) else logging.INFO

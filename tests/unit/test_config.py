@@ -15,7 +15,6 @@ import pytest
 import hztrio.config as config_module
 from hztrio.config import (
     OPTION_NAMES,
-    UNSUPPORTED_OPTIONS,
     Config,
     EvictionPolicy,
     FlakeIdGeneratorConfig,
@@ -32,12 +31,6 @@ from hztrio.config import (
 from hztrio.serialization.api import IdentifiedDataSerializable
 
 official: Any = _official  # the official client is only partly typed
-
-
-@pytest.fixture
-def all_supported(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pretend every option is implemented, to test the validation of unsupported ones."""
-    monkeypatch.setattr(config_module, "UNSUPPORTED_OPTIONS", frozenset())
 
 
 def official_option_names() -> set[str]:
@@ -66,8 +59,9 @@ def test_every_official_option_exists() -> None:
     names = official_option_names()
     assert len(names) > 50
     assert names <= OPTION_NAMES
-    # the seed (4.0) README's logging options and hztrio's pickle opt-in are the only extra ones
-    assert OPTION_NAMES - names == {"logging_level", "logging_config", "allow_pickle"}
+    # the seed (4.0) README's logging options, hztrio's pickle opt-in and the Java client's
+    # cloud URL property are the only extra ones
+    assert OPTION_NAMES - names == {"logging_level", "logging_config", "allow_pickle", "cloud_url"}
 
 
 def test_config_options_typed_dict_lists_every_option() -> None:
@@ -115,44 +109,6 @@ def test_durations_are_floats() -> None:
     assert type(c.invocation_timeout) is float
     assert type(c.heartbeat_interval) is float
     assert c.invocation_timeout == 30.0
-
-
-def test_unsupported_options_list() -> None:
-    assert UNSUPPORTED_OPTIONS <= OPTION_NAMES
-    required = {
-        "cloud_discovery_token",
-        "use_public_ip",
-    }
-    assert required <= UNSUPPORTED_OPTIONS
-    for name in (
-        *(name for name in OPTION_NAMES if name.startswith("ssl_")),
-        "creds_username",
-        "creds_password",
-        "token_provider",
-        "reliable_topics",
-        "statistics_enabled",
-        "statistics_period",
-        "backup_ack_to_client_enabled",
-        "operation_backup_timeout",
-        "fail_on_indeterminate_operation_state",
-        "cluster_name",
-        "cluster_members",
-        "lifecycle_listeners",
-        "labels",
-        "near_caches",
-        "data_serializable_factories",
-        "portable_factories",
-        "portable_version",
-        "class_definitions",
-        "check_class_definition_errors",
-        "compact_serializers",
-        "custom_serializers",
-        "global_serializer",
-        "allow_pickle",
-        "load_balancer",
-        "membership_listeners",
-    ):
-        assert name not in UNSUPPORTED_OPTIONS
 
 
 # --- from_kwargs ------------------------------------------------------------------------------
@@ -261,7 +217,6 @@ TYPE_ERRORS: list[tuple[str, Any, Any]] = [
 ]
 
 
-@pytest.mark.usefixtures("all_supported")
 @pytest.mark.parametrize(("option", "value", "offender"), TYPE_ERRORS)
 def test_wrong_type_raises_type_error(option: str, value: Any, offender: Any) -> None:
     with pytest.raises(TypeError) as info:
@@ -317,7 +272,6 @@ VALUE_ERRORS: list[tuple[str, Any]] = [
 ]
 
 
-@pytest.mark.usefixtures("all_supported")
 @pytest.mark.parametrize(("option", "value"), VALUE_ERRORS)
 def test_bad_value_raises_value_error(option: str, value: Any) -> None:
     with pytest.raises(ValueError) as info:
@@ -330,7 +284,7 @@ def test_bad_value_raises_value_error(option: str, value: Any) -> None:
     assert repr(shown) in message, message
 
 
-def test_secrets_stay_out_of_messages_and_repr(all_supported: None) -> None:
+def test_secrets_stay_out_of_messages_and_repr() -> None:
     with pytest.raises(TypeError) as info:
         Config(creds_password=123456789)  # type: ignore[arg-type]
     assert "123456789" not in str(info.value)
@@ -486,7 +440,7 @@ def test_lifecycle_listeners_accept_functions_and_coroutine_functions() -> None:
     assert c.lifecycle_listeners == (sync_listener, async_listener)
 
 
-def test_membership_listener_pairs(all_supported: None) -> None:
+def test_membership_listener_pairs() -> None:
     def added(member: object) -> None:
         pass
 
@@ -545,7 +499,7 @@ def test_near_caches_accepted() -> None:
     assert c.near_caches["m"].time_to_live == 5.0
 
 
-def test_near_caches_stored_as_typed_objects(all_supported: None) -> None:
+def test_near_caches_stored_as_typed_objects() -> None:
     explicit = NearCacheConfig(eviction_policy=EvictionPolicy.NONE)
     c = Config.from_kwargs(
         near_caches={
@@ -572,12 +526,12 @@ def test_near_caches_stored_as_typed_objects(all_supported: None) -> None:
     assert c.near_caches["other"] is explicit
 
 
-def test_near_cache_unknown_key(all_supported: None) -> None:
+def test_near_cache_unknown_key() -> None:
     with pytest.raises(TypeError, match=r"near_caches\['m'\].*'eviction_max_sise'.*did you mean"):
         Config.from_kwargs(near_caches={"m": {"eviction_max_sise": 5}})
 
 
-def test_flake_id_and_reliable_topic_configs(all_supported: None) -> None:
+def test_flake_id_and_reliable_topic_configs() -> None:
     c = Config.from_kwargs(
         flake_id_generators={"ids": {"prefetch_count": 123, "prefetch_validity": 150}},
         reliable_topics={"t": {"read_batch_size": 5, "overload_policy": "error"}},
@@ -631,11 +585,6 @@ class _Compact:
         return "x"
 
 
-class _ClassDefinition:
-    factory_id = 1
-    class_id = 2
-
-
 NON_DEFAULT_VALUES: dict[str, Any] = {
     "ssl_enabled": True,
     "ssl_cafile": "/ca.pem",
@@ -646,6 +595,7 @@ NON_DEFAULT_VALUES: dict[str, Any] = {
     "ssl_ciphers": "DHE-RSA-AES128-SHA",
     "ssl_check_hostname": True,
     "cloud_discovery_token": "token",
+    "cloud_url": "http://127.0.0.1:8080",
     "creds_username": "user",
     "creds_password": "pw",
     "token_provider": _Token(),
@@ -656,9 +606,7 @@ NON_DEFAULT_VALUES: dict[str, Any] = {
     "statistics_period": 10,
     "load_balancer": _LB(),
     "data_serializable_factories": {1: {}},
-    "portable_factories": {1: {2: _LB}},
     "portable_version": 1,
-    "class_definitions": [_ClassDefinition()],
     "check_class_definition_errors": False,
     "compact_serializers": [_Compact()],
     "custom_serializers": {int: _LB},
@@ -671,24 +619,13 @@ NON_DEFAULT_VALUES: dict[str, Any] = {
 }
 
 
-def test_every_unsupported_option_has_a_sample() -> None:
-    assert set(NON_DEFAULT_VALUES) >= UNSUPPORTED_OPTIONS
+@pytest.mark.parametrize("option", sorted(NON_DEFAULT_VALUES))
+def test_every_option_takes_a_value_other_than_its_default(option: str) -> None:
+    c = Config(**{option: NON_DEFAULT_VALUES[option]})
+    assert getattr(c, option) != getattr(Config(), option)
 
 
-@pytest.mark.parametrize("option", sorted(UNSUPPORTED_OPTIONS))
-def test_unsupported_option_rejects_non_default(option: str) -> None:
-    with pytest.raises(ValueError) as info:
-        Config(**{option: NON_DEFAULT_VALUES[option]})
-    assert str(info.value) == f"{option} is not supported by this version of hztrio yet"
-
-
-@pytest.mark.parametrize("option", sorted(UNSUPPORTED_OPTIONS))
-def test_unsupported_option_accepts_default(option: str) -> None:
-    default = getattr(Config(), option)
-    assert Config(**{option: default}) == Config()
-
-
-def test_unsupported_option_defaults_in_their_input_spelling() -> None:
+def test_defaults_in_their_input_spelling() -> None:
     Config.from_kwargs(
         ssl_enabled=False,
         ssl_protocol="TLSv1_2",
@@ -700,14 +637,7 @@ def test_unsupported_option_defaults_in_their_input_spelling() -> None:
     )
 
 
-@pytest.mark.parametrize("option", sorted(UNSUPPORTED_OPTIONS))
-def test_removing_a_name_is_all_it_takes(option: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(config_module, "UNSUPPORTED_OPTIONS", UNSUPPORTED_OPTIONS - {option})
-    c = Config(**{option: NON_DEFAULT_VALUES[option]})
-    assert getattr(c, option) != getattr(Config(), option)
-
-
-def test_unsupported_value_is_still_type_checked() -> None:
+def test_near_caches_value_is_type_checked() -> None:
     with pytest.raises(TypeError, match="near_caches"):
         Config(near_caches=["not", "a", "dict"])  # type: ignore[arg-type]
 
@@ -715,7 +645,7 @@ def test_unsupported_value_is_still_type_checked() -> None:
 # --- immutability and repr --------------------------------------------------------------------
 
 
-def test_config_is_immutable(all_supported: None) -> None:
+def test_config_is_immutable() -> None:
     members = ["a:1"]
     factories: dict[int, dict[int, type]] = {1: {2: _Ids}}
     c = Config(cluster_members=members, data_serializable_factories=factories)

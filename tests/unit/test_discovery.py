@@ -1,0 +1,163 @@
+"""Cloud discovery without a member: the answer's parsing, the HTTP(S) request, the options."""
+
+from __future__ import annotations
+
+import ssl
+
+import pytest
+
+from hztrio.config import Config
+from hztrio.net.discovery import (
+    DEFAULT_CLOUD_URL,
+    CloudAddressProvider,
+    CloudDiscoveryError,
+    StaticAddressProvider,
+    discover_cloud_nodes,
+    parse_discovery_response,
+)
+from hztrio.protocol.types import Address
+from hztrio.testing.tls import TLSFiles, make_tls_files
+from tests.discovery_service import discovery_service
+
+pytestmark = pytest.mark.timeout(30)
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TLSFiles:
+    return make_tls_files(tmp_path_factory.mktemp("tls"))
+
+
+def test_the_answer_maps_private_to_public_addresses() -> None:
+    body = (
+        b'[{"private-address": "10.0.0.1:5701", "public-address": "203.0.113.5:31001"},'
+        b' {"private-address": "10.0.0.2", "public-address": "node-2.example.com:31002"}]'
+    )
+    assert parse_discovery_response(body) == {
+        Address("10.0.0.1", 5701): Address("203.0.113.5", 31001),
+        # a private address without a port takes the public one's
+        Address("10.0.0.2", 31002): Address("node-2.example.com", 31002),
+    }
+    assert parse_discovery_response(b"[]") == {}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"<html>", "not JSON"),
+        (b"\xff\xfe", "not JSON"),
+        (b'{"private-address": "a:1"}', "JSON dict, not an array"),
+        (b'["10.0.0.1:5701"]', "not a JSON object"),
+        (b'[{"public-address": "a:1"}]', "no 'private-address'"),
+        (b'[{"private-address": "a:1"}]', "no 'public-address'"),
+        (b'[{"private-address": 1, "public-address": "a:1"}]', "not strings"),
+        (b'[{"private-address": "a:1", "public-address": "b"}]', "has no port"),
+        (b'[{"private-address": "a:x", "public-address": "b:1"}]', "bad address"),
+    ],
+)
+def test_an_unusable_answer_says_what_is_wrong(body: bytes, message: str) -> None:
+    with pytest.raises(CloudDiscoveryError, match=message):
+        parse_discovery_response(body)
+
+
+def test_the_request_names_the_token_and_the_charset() -> None:
+    with discovery_service() as service:
+        service.nodes = [("10.0.0.1:5701", "127.0.0.1:31001")]
+        found = discover_cloud_nodes("s3cr3t/token+x", service.url, 5.0)
+    assert found == {Address("10.0.0.1", 5701): Address("127.0.0.1", 31001)}
+    (request,) = service.requests
+    assert request.path == "/cluster/discovery"
+    assert request.token == "s3cr3t/token+x"  # encoded on the way, intact on arrival
+    assert request.headers["Accept-Charset"] == "UTF-8"
+
+
+def test_a_base_url_with_a_path_keeps_it() -> None:
+    with discovery_service() as service:
+        with pytest.raises(CloudDiscoveryError, match="404"):
+            discover_cloud_nodes("t", service.url + "/api/", 5.0)
+        assert service.requests[0].path == "/api/cluster/discovery"
+
+
+def test_an_error_status_is_an_error_with_the_services_message() -> None:
+    with discovery_service() as service:
+        service.status = 401
+        service.body = b'{"message": "Invalid token"}'
+        with pytest.raises(CloudDiscoveryError, match=r"answered 401 Unauthorized.*Invalid token"):
+            discover_cloud_nodes("wrong", service.url, 5.0)
+
+
+def test_an_unreachable_service_is_an_error() -> None:
+    with discovery_service() as service:
+        url = service.url
+    with pytest.raises(CloudDiscoveryError, match="could not ask the discovery service"):
+        discover_cloud_nodes("t", url, 5.0)
+
+
+def test_https_checks_the_services_certificate(tls_files: TLSFiles) -> None:
+    with discovery_service(
+        certfile=str(tls_files.server_cert), keyfile=str(tls_files.server_key)
+    ) as service:
+        service.nodes = [("10.0.0.1:5701", "127.0.0.1:31001")]
+        trusted = ssl.create_default_context(cafile=str(tls_files.ca_cert))
+        assert discover_cloud_nodes("t", service.url, 5.0, trusted) == {
+            Address("10.0.0.1", 5701): Address("127.0.0.1", 31001)
+        }
+        untrusted = ssl.create_default_context(cafile=str(tls_files.other_ca_cert))
+        with pytest.raises(CloudDiscoveryError, match="TLS failed"):
+            discover_cloud_nodes("t", service.url, 5.0, untrusted)
+        # the default: the system's CAs, which do not know the test CA
+        with pytest.raises(CloudDiscoveryError, match="TLS failed"):
+            discover_cloud_nodes("t", service.url, 5.0)
+
+
+@pytest.mark.anyio
+async def test_the_provider_translates_and_asks_again_for_an_unknown_address() -> None:
+    with discovery_service() as service:
+        service.nodes = [("10.0.0.1:5701", "127.0.0.1:31001")]
+        provider = CloudAddressProvider("t", service.url, 5.0)
+        assert await provider.load_addresses() == [Address("10.0.0.1", 5701)]
+        assert await provider.translate(Address("10.0.0.1", 5701)) == Address("127.0.0.1", 31001)
+        assert service.request_count == 1  # a known address is translated from the cache
+        service.nodes.append(("10.0.0.2:5701", "127.0.0.1:31002"))
+        assert await provider.translate(Address("10.0.0.2", 5701)) == Address("127.0.0.1", 31002)
+        assert service.request_count == 2
+        assert await provider.translate(Address("10.0.0.3", 5701)) is None
+        assert provider.last_error is None
+        service.status = 500
+        assert await provider.load_addresses() == [
+            Address("10.0.0.1", 5701),
+            Address("10.0.0.2", 5701),
+        ]  # a failed question keeps the last answer
+        assert isinstance(provider.last_error, CloudDiscoveryError)
+        assert "500" in str(provider.last_error)
+
+
+@pytest.mark.anyio
+async def test_static_addresses_without_port_try_three_ports() -> None:
+    provider = StaticAddressProvider([("10.0.0.1", None), ("h", 6000)])
+    assert await provider.load_addresses() == [
+        Address("10.0.0.1", 5701),
+        Address("10.0.0.1", 5702),
+        Address("10.0.0.1", 5703),
+        Address("h", 6000),
+    ]
+    assert await provider.translate(Address("h", 6000)) == Address("h", 6000)
+    assert await StaticAddressProvider([]).load_addresses() == [
+        Address("127.0.0.1", port) for port in (5701, 5702, 5703)
+    ]
+
+
+def test_cloud_options_are_validated() -> None:
+    config = Config.from_kwargs(cloud_discovery_token="secret-token-4711")
+    assert config.cloud_url == DEFAULT_CLOUD_URL
+    assert "secret-token-4711" not in repr(config)
+    with pytest.raises(ValueError, match="cloud_discovery_token and cluster_members"):
+        Config.from_kwargs(cloud_discovery_token="t", cluster_members=["127.0.0.1"])
+    with pytest.raises(ValueError, match="cloud_url must be an http"):
+        Config.from_kwargs(cloud_url="ftp://example.com")
+    with pytest.raises(ValueError, match="cloud_url must be an http"):
+        Config.from_kwargs(cloud_url="https://example.com/x?token=1")
+    with pytest.raises(TypeError, match="cloud_url"):
+        Config.from_kwargs(cloud_url=3)  # type: ignore[arg-type]
+    assert Config.from_kwargs(use_public_ip=True).use_public_ip is True
+    with pytest.raises(TypeError, match="use_public_ip"):
+        Config.from_kwargs(use_public_ip="yes")  # type: ignore[arg-type]
