@@ -50,6 +50,7 @@ from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mappin
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Protocol, TypeVar
+from xml.etree import ElementTree
 from xml.sax.saxutils import escape, quoteattr
 
 import anyio
@@ -112,6 +113,9 @@ _MODULE_FLAGS = (
 # One line per record (a multi-line message such as the member list keeps its own line
 # breaks), with milliseconds, so that a log tail reads well in a test report.
 _LOG_FORMAT = "%1$tH:%1$tM:%1$tS.%1$tL %4$s %3$s: %5$s%6$s%n"
+
+_CONFIG_NAMESPACE = "http://www.hazelcast.com/schema/config"
+_DISCOVERY_PROPERTY = "hazelcast.discovery.enabled"
 
 _DEFAULT_PROPERTIES: dict[str, str] = {
     "hazelcast.phone.home.enabled": "false",
@@ -378,6 +382,7 @@ def member_config_xml(
     backup_count: int = 1,
     properties: Mapping[str, object] | None = None,
     extra_config: str = "",
+    discovery_strategies: str = "",
 ) -> str:
     """The XML config of one loopback member, as the harness writes it.
 
@@ -391,6 +396,26 @@ def member_config_xml(
     not repeat the elements written here that may occur once (``cluster-name``,
     ``properties``, ``network``, ``jet``) nor ``<map name="default">``; use the
     ``properties`` and ``backup_count`` arguments for those.
+
+    ``discovery_strategies`` makes the member join through the Discovery SPI instead of
+    tcp-ip: one or more ``<discovery-strategy class="..." enabled="true">`` elements (with
+    their ``<properties>``), as XML text, written inside ``<join><discovery-strategies>``
+    (the member silently ignores a strategy without ``enabled="true"``). The tcp-ip join
+    is then written disabled (Hazelcast refuses two enabled join methods) but still lists
+    ``addresses``, where a test strategy can read the cluster's members from the config
+    file (the ``hazelcast.config`` system property names it); and the property
+    ``hazelcast.discovery.enabled``, without which the member ignores the strategies, is
+    set to ``true`` (``properties`` may not set it to anything else). The strategies'
+    classes and their
+    ``META-INF/services/com.hazelcast.spi.discovery.DiscoveryStrategyFactory`` resource
+    must be on the member classpath (``classpath`` of :func:`start_cluster`). Empty (the
+    default): tcp-ip, and the config does not change at all.
+
+    Raises:
+        ValueError: an unsupported version, ``backup_count`` out of range, or
+            ``discovery_strategies`` that is not well-formed XML made of
+            ``<discovery-strategy>`` elements with a ``class``, at least one of them
+            ``enabled="true"``.
     """
     version = version or member_version()
     major, _minor = _major_minor(version)
@@ -398,9 +423,19 @@ def member_config_xml(
         raise ValueError(f"Hazelcast {version} is not supported (4.x and 5.x are)")
     if not 0 <= backup_count <= 6:
         raise ValueError(f"backup_count must be between 0 and 6, not {backup_count}")
+    discovery = discovery_strategies.strip()
+    if discovery:
+        _check_discovery_strategies(discovery)
     merged = dict(_DEFAULT_PROPERTIES)
+    if discovery:
+        merged[_DISCOVERY_PROPERTY] = "true"
     for name, value in (properties or {}).items():
         merged[name] = _property_text(value)
+    if discovery and merged[_DISCOVERY_PROPERTY].strip().lower() != "true":
+        raise ValueError(
+            f"discovery_strategies need the property {_DISCOVERY_PROPERTY}=true, "
+            f"not {merged[_DISCOVERY_PROPERTY]!r}"
+        )
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<hazelcast xmlns="http://www.hazelcast.com/schema/config">',
@@ -418,9 +453,18 @@ def member_config_xml(
         # auto-detection exists from 4.1 on, but it is off anyway when tcp-ip is enabled
         *(['      <auto-detection enabled="false"/>'] if major >= 5 else []),
         '      <multicast enabled="false"/>',
-        '      <tcp-ip enabled="true">',
+        f'      <tcp-ip enabled="{"false" if discovery else "true"}">',
         *(f"        <member>{escape(address)}</member>" for address in addresses),
         "      </tcp-ip>",
+        *(
+            [
+                "      <discovery-strategies>",
+                *("        " + line for line in discovery.splitlines()),
+                "      </discovery-strategies>",
+            ]
+            if discovery
+            else []
+        ),
         "    </join>",
         '    <interfaces enabled="true">',
         f"      <interface>{HOST}</interface>",
@@ -435,6 +479,34 @@ def member_config_xml(
         "",
     ]
     return "\n".join(lines)
+
+
+def _check_discovery_strategies(text: str) -> None:
+    """Raise ValueError unless ``text`` is ``<discovery-strategy>`` elements, at least one
+    of them with ``enabled="true"``."""
+    try:
+        root = ElementTree.fromstring(
+            f'<discovery-strategies xmlns="{_CONFIG_NAMESPACE}">{text}</discovery-strategies>'
+        )
+    except ElementTree.ParseError as exc:
+        raise ValueError(f"discovery_strategies is not well-formed XML: {exc}") from None
+    if (root.text or "").strip() or any((child.tail or "").strip() for child in root):
+        raise ValueError("discovery_strategies may hold only <discovery-strategy> elements")
+    tag = f"{{{_CONFIG_NAMESPACE}}}discovery-strategy"
+    for child in root:
+        if child.tag != tag:
+            name = child.tag.rpartition("}")[2]
+            raise ValueError(
+                f"discovery_strategies may hold only <discovery-strategy> elements, not <{name}>"
+            )
+        if not child.get("class", "").strip():
+            raise ValueError("every <discovery-strategy> needs a class attribute")
+    # The member reads a missing enabled attribute as false, and ignores such a strategy.
+    if not any(child.get("enabled", "").strip().lower() == "true" for child in root):
+        raise ValueError(
+            'discovery_strategies has no <discovery-strategy enabled="true"> (the member '
+            "ignores a strategy without it)"
+        )
 
 
 def _heap_bytes(heap: str) -> int:
@@ -953,16 +1025,19 @@ class Cluster:
         classpath: Sequence[Path | str],
         heap: str,
         startup_timeout: float,
+        discovery_strategies: str = "",
     ) -> None:
         self.cluster_name = cluster_name
         self.version = version
         self.jars = tuple(jars)
         self.backup_count = backup_count
         self.extra_config = extra_config
+        self.discovery_strategies = discovery_strategies
         self.properties = dict(properties)
         self.system_properties = dict(system_properties)
         self.jvm_args = tuple(jvm_args)
-        self.classpath = tuple(Path(entry) for entry in classpath)
+        # absolute: the JVMs run in the cluster directory, not in the caller's
+        self.classpath = tuple(Path(entry).absolute() for entry in classpath)
         self.heap = heap
         self.startup_timeout = startup_timeout
         self.members: list[Member] = []
@@ -1069,6 +1144,7 @@ class Cluster:
             backup_count=self.backup_count,
             properties=self.properties,
             extra_config=self.extra_config,
+            discovery_strategies=self.discovery_strategies,
         )
 
     def _command_for(self, member: Member) -> list[str]:
@@ -1260,6 +1336,7 @@ def _new_cluster(
     classpath: Sequence[Path | str],
     heap: str,
     startup_timeout: float,
+    discovery_strategies: str = "",
 ) -> Cluster:
     if size < 1:
         raise ValueError(f"a cluster needs at least one member, not {size}")
@@ -1276,6 +1353,7 @@ def _new_cluster(
         backup_count=backup_count,
         properties=properties,
         extra_config=extra_config,
+        discovery_strategies=discovery_strategies,
     )
     cluster = Cluster(
         cluster_name=cluster_name,
@@ -1289,6 +1367,7 @@ def _new_cluster(
         classpath=classpath,
         heap=heap,
         startup_timeout=startup_timeout,
+        discovery_strategies=discovery_strategies,
     )
     for observer in list(_cluster_observers):
         observer(cluster)
@@ -1310,6 +1389,7 @@ async def start_cluster(
     heap: str = "256m",
     startup_timeout: float = 120.0,
     sql: bool = True,
+    discovery_strategies: str = "",
 ) -> AsyncIterator[Cluster]:
     """Start a cluster of ``size`` members, wait until it is formed, and stop it on exit.
 
@@ -1332,13 +1412,17 @@ async def start_cluster(
         jvm_args: More JVM arguments, placed after the harness's own (so that ``-XX``
             flags here win).
         classpath: Directories or jars appended to the member classpath, e.g. from
-            :func:`compile_java`.
+            :func:`compile_java`; relative paths are taken from the current directory.
         heap: Maximum heap (``-Xmx``), e.g. ``"256m"``.
         startup_timeout: Seconds to wait for the cluster to form; also the default for
             :meth:`Cluster.start_member` and :meth:`Member.restart`.
         sql: Put the SQL module (``com.hazelcast:hazelcast-sql``, fetched like the member
             jar) on the classpath of 5.x members; without it SQL queries fail with
             "hazelcast-sql module is not on the classpath". It adds ~0.3 s to a start.
+        discovery_strategies: ``<discovery-strategy>`` elements as XML text: the members
+            join through these Discovery SPI strategies instead of tcp-ip (see
+            :func:`member_config_xml`); their classes and ``META-INF/services`` resource
+            go on ``classpath``.
 
     On exit, whether the body returned, raised or was cancelled, every member is stopped
     (SIGTERM, then SIGKILL after a few seconds) in a shielded, time-bounded scope, and the
@@ -1373,6 +1457,7 @@ async def start_cluster(
         classpath=classpath,
         heap=heap,
         startup_timeout=startup_timeout,
+        discovery_strategies=discovery_strategies,
     )
     try:
         await _drive_async(cluster._start_steps(size, None, anyio.current_time))
@@ -1398,6 +1483,7 @@ def start_cluster_sync(
     heap: str = "256m",
     startup_timeout: float = 120.0,
     sql: bool = True,
+    discovery_strategies: str = "",
 ) -> Iterator[Cluster]:
     """The blocking twin of :func:`start_cluster`, for session-scoped fixtures and scripts.
 
@@ -1422,6 +1508,7 @@ def start_cluster_sync(
         classpath=classpath,
         heap=heap,
         startup_timeout=startup_timeout,
+        discovery_strategies=discovery_strategies,
     )
     try:
         _drive_sync(cluster._start_steps(size, None, time.monotonic))
@@ -1452,4 +1539,5 @@ class ClusterFactory(Protocol):
         heap: str = "256m",
         startup_timeout: float = 120.0,
         sql: bool = True,
+        discovery_strategies: str = "",
     ) -> AbstractAsyncContextManager[Cluster]: ...
