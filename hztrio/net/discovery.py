@@ -19,6 +19,7 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import math
 import ssl
 import urllib.parse
 from collections.abc import Sequence
@@ -210,24 +211,32 @@ class CloudAddressProvider:
         return self._last_error
 
     async def _refresh(self) -> None:
-        """Ask the service once, unless an answer arrived while we waited for the lock.
+        """Ask the service once, unless an answer arrived while we waited for the lock; a
+        question gets ``timeout`` seconds in all (name lookup included).
 
         Cancellation: the waiting task is cancelled at once; the worker thread finishes its
-        request (at most ``connection_timeout``) and its answer is dropped.
+        request (each socket operation bounded by ``timeout``) and its answer is dropped.
         """
         seen = self._asked
         async with self._lock:
             if self._asked != seen:
                 return
+            limit = math.inf if self._timeout is None else self._timeout
             try:
-                nodes = await anyio.to_thread.run_sync(
-                    discover_cloud_nodes,
-                    self._token,
-                    self._url,
-                    self._timeout,
-                    self._ssl_context,
-                    abandon_on_cancel=True,
-                )
+                # the socket timeout does not bound the name lookup: bound the whole question
+                with anyio.move_on_after(limit) as scope:
+                    nodes = await anyio.to_thread.run_sync(
+                        discover_cloud_nodes,
+                        self._token,
+                        self._url,
+                        self._timeout,
+                        self._ssl_context,
+                        abandon_on_cancel=True,
+                    )
+                if scope.cancelled_caught:
+                    raise CloudDiscoveryError(
+                        f"the discovery service {self._url} did not answer within {limit} s"
+                    )
             except CloudDiscoveryError as exc:
                 self._last_error = exc
                 _logger.warning("Hazelcast Cloud discovery failed: %s", exc)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import socket
 import ssl
+import threading
 
+import anyio
 import pytest
 
 from hztrio.config import Config
@@ -161,3 +164,34 @@ def test_cloud_options_are_validated() -> None:
     assert Config.from_kwargs(use_public_ip=True).use_public_ip is True
     with pytest.raises(TypeError, match="use_public_ip"):
         Config.from_kwargs(use_public_ip="yes")  # type: ignore[arg-type]
+
+
+@pytest.mark.anyio
+async def test_a_slow_service_gets_the_timeout_in_all() -> None:
+    """Every read returns within the socket timeout, yet the answer takes longer: the
+    question is given up after ``timeout`` seconds in all."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]":
+                if stop.wait(0.2):
+                    return
+                connection.sendall(bytes([byte]))
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        provider = CloudAddressProvider("t", url, 0.6)
+        started = anyio.current_time()
+        assert await provider.load_addresses() == []
+        assert anyio.current_time() - started < 3
+        assert isinstance(provider.last_error, CloudDiscoveryError)
+        assert "did not answer within 0.6 s" in str(provider.last_error)
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
