@@ -37,7 +37,7 @@ from hztrio.errors import (
 )
 from hztrio.protocol.codecs import count_down_latch as latch_codecs
 from hztrio.serialization.api import IdentifiedDataSerializable, ObjectDataInput, ObjectDataOutput
-from hztrio.testing import Cluster, compile_java, start_cluster_sync
+from hztrio.testing import Cluster, compile_java, member_version, start_cluster_sync
 from tests.conftest import client_options, unique
 from tests.integration.serialization_samples import Inner, InnerSerializer
 
@@ -186,6 +186,10 @@ async def test_getters_need_a_started_client(cp_member: Cluster) -> None:
         await client.cp_subsystem.get_atomic_long("never")
 
 
+@pytest.mark.skipif(
+    tuple(int(part) for part in member_version().split(".")[:2]) < (5, 5),
+    reason="community members before 5.5 have the CP Subsystem",
+)
 async def test_a_licensed_feature_on_a_5_5_community_member(
     client_factory: Any,
 ) -> None:
