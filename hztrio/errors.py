@@ -18,6 +18,7 @@ The tree (classes without a parent shown derive from :class:`HazelcastError` dir
     │   ├── AuthenticationError, ClientNotAllowedInClusterError, HazelcastCertificationError
     │   ├── ConfigurationError, InvalidConfigurationError, DuplicateInstanceNameError
     │   ├── ProtocolError                    malformed or oversized frame from the network
+    │   ├── CloudDiscoveryError              Hazelcast Cloud discovery failed
     │   ├── EventsLostError                  an event buffer overflowed
     │   └── HazelcastInternalError           a bug in hztrio: please report it
     ├── retry classification
@@ -85,6 +86,7 @@ __all__ = [
     "ClientNotActiveError",
     "ClientNotAllowedInClusterError",
     "ClientOfflineError",
+    "CloudDiscoveryError",
     "ConcurrentModificationError",
     "ConfigMismatchError",
     "ConfigurationError",
@@ -808,6 +810,14 @@ class InvocationMightContainCompactDataError(HazelcastError):
         cause: BaseException | None = None,
     ) -> None:
         super().__init__(message, cause)
+
+
+class CloudDiscoveryError(HazelcastError):
+    """The Hazelcast Cloud discovery service could not be asked, or its answer is unusable.
+
+    Logged when it happens; the ``IllegalStateError`` of a client that found no member to
+    connect to has it as its cause.
+    """
 
 
 class ProtocolError(HazelcastError):

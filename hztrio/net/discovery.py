@@ -29,7 +29,7 @@ import anyio
 import anyio.to_thread
 
 from ..config import parse_member_address
-from ..errors import HazelcastError
+from ..errors import CloudDiscoveryError
 from ..protocol.types import Address
 
 __all__ = [
@@ -52,10 +52,6 @@ DEFAULT_CLOUD_URL = "https://api.viridian.hazelcast.com"
 _DISCOVERY_PATH = "/cluster/discovery"
 #: the largest discovery answer read; a real one lists a few members in a few hundred bytes
 _MAX_RESPONSE = 1 << 20
-
-
-class CloudDiscoveryError(HazelcastError):
-    """The Hazelcast Cloud discovery service could not be asked, or its answer is unusable."""
 
 
 class AddressProvider(Protocol):
