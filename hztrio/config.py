@@ -213,11 +213,24 @@ def _optional_str(name: str, value: object) -> str | None:
 
 
 def _url(name: str, value: object) -> str:
-    """An absolute http(s) URL."""
+    """An absolute http(s) URL: a host, maybe a port and a path; nothing else."""
     text = _str(name, value)
     parts = urllib.parse.urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
-        raise ValueError(f"{name} must be an http(s) URL without a query, not {text!r}")
+    try:
+        parts.port  # noqa: B018 (parsing it is the check)
+        valid = (
+            parts.scheme in ("http", "https")
+            and bool(parts.hostname)
+            and not (parts.query or parts.fragment or parts.username or parts.password)
+            and not any(c.isspace() or not c.isprintable() for c in text)
+        )
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ValueError(
+            f"{name} must be an http(s) URL with a host, an optional port and path, and no "
+            f"query, fragment, user name or white space, not {text!r}"
+        )
     return text
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import ssl
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +37,8 @@ class DiscoveryService:
     status: int = 200
     #: a body to send instead of the node list
     body: bytes | None = None
+    #: seconds to wait before answering (a slow service)
+    delay: float = 0.0
     requests: list[DiscoveryRequest] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -59,6 +62,8 @@ def _handler(service: DiscoveryService) -> type[BaseHTTPRequestHandler]:
             token = urllib.parse.parse_qs(parts.query).get("token", [None])[0]
             with service.lock:
                 service.requests.append(DiscoveryRequest(parts.path, token, dict(self.headers)))
+            if service.delay:
+                time.sleep(service.delay)  # a slow service, in the server's own thread
             if parts.path != "/cluster/discovery":
                 status, body = 404, b'{"message": "no such path"}'
             else:

@@ -104,7 +104,7 @@ def parse_discovery_response(body: bytes) -> dict[Address, Address]:
     """
     try:
         nodes = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise CloudDiscoveryError(f"the discovery answer is not JSON: {exc}") from None
     if not isinstance(nodes, list):
         raise CloudDiscoveryError(
@@ -145,29 +145,47 @@ def discover_cloud_nodes(
     certificate it fails, an answer other than 200, an unusable body.
     """
     parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise CloudDiscoveryError(f"the discovery URL {url!r} is not an http(s) URL")
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme not in ("https", "http") or not parts.hostname or port == -1:
+        raise CloudDiscoveryError("the discovery URL is not an http(s) URL")
     query = urllib.parse.urlencode({"token": token})
     path = f"{parts.path.rstrip('/')}{_DISCOVERY_PATH}?{query}"
-    connection: http.client.HTTPConnection
-    if parts.scheme == "https":
-        context = ssl_context if ssl_context is not None else ssl.create_default_context()
-        connection = http.client.HTTPSConnection(
-            parts.hostname, parts.port, timeout=timeout, context=context
-        )
-    else:
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-    where = f"{parts.scheme}://{parts.netloc}"
+    where = f"{parts.scheme}://{parts.hostname}" + ("" if port is None else f":{port}")
+
+    def scrubbed(exc: BaseException) -> str:
+        """The error's text without the token (http.client may quote the whole path)."""
+        text = f"{type(exc).__name__}: {exc}"
+        for secret in (token, query):
+            if secret:
+                text = text.replace(secret, "<token>")
+        return text
+
+    connection: http.client.HTTPConnection | None = None
     try:
+        if parts.scheme == "https":
+            context = ssl_context if ssl_context is not None else ssl.create_default_context()
+            connection = http.client.HTTPSConnection(
+                parts.hostname, port, timeout=timeout, context=context
+            )
+        else:
+            connection = http.client.HTTPConnection(parts.hostname, port, timeout=timeout)
         connection.request("GET", path, headers={"Accept-Charset": "UTF-8"})
         response = connection.getresponse()
         body = response.read(_MAX_RESPONSE + 1)
     except ssl.SSLError as exc:
-        raise CloudDiscoveryError(f"TLS failed with the discovery service {where}: {exc}") from exc
-    except (OSError, http.client.HTTPException) as exc:
-        raise CloudDiscoveryError(f"could not ask the discovery service {where}: {exc!r}") from exc
+        raise CloudDiscoveryError(
+            f"TLS failed with the discovery service {where}: {scrubbed(exc)}"
+        ) from None
+    except (OSError, http.client.HTTPException, ValueError) as exc:  # UnicodeError included
+        raise CloudDiscoveryError(
+            f"could not ask the discovery service {where}: {scrubbed(exc)}"
+        ) from None
     finally:
-        connection.close()
+        if connection is not None:
+            connection.close()
     if response.status != 200:
         message = body[:500].decode("utf-8", "replace").strip()
         raise CloudDiscoveryError(
@@ -218,6 +236,8 @@ class CloudAddressProvider:
             if self._asked != seen:
                 return
             limit = math.inf if self._timeout is None else self._timeout
+            # counted once answered or failed, not when cancelled: a task that waited for
+            # this question then asks its own
             try:
                 # the socket timeout does not bound the name lookup: bound the whole question
                 with anyio.move_on_after(limit) as scope:
@@ -231,14 +251,14 @@ class CloudAddressProvider:
                     )
                 if scope.cancelled_caught:
                     raise CloudDiscoveryError(
-                        f"the discovery service {self._url} did not answer within {limit} s"
+                        f"the discovery service did not answer within {limit} s"
                     )
             except CloudDiscoveryError as exc:
+                self._asked += 1
                 self._last_error = exc
                 _logger.warning("Hazelcast Cloud discovery failed: %s", exc)
                 return
-            finally:
-                self._asked += 1
+            self._asked += 1
             self._last_error = None
             self._private_to_public = nodes
             _logger.debug("Hazelcast Cloud discovery found %d members", len(nodes))

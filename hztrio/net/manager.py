@@ -60,8 +60,6 @@ CLIENT_HAZELCAST_VERSION = "5.5.0"
 SERIALIZATION_VERSION = 1
 ROUTING_UNISOCKET = 0
 ROUTING_SMART = 1
-__all__ = ["DEFAULT_PORTS", "PUBLIC_CLIENT_ENDPOINT", "ConnectionManager"]
-
 #: the key of a member's public client address in its address map (``use_public_ip``)
 PUBLIC_CLIENT_ENDPOINT = EndpointQualifier(1, "public")
 #: how often the manager re-checks member connections even when nothing happened
@@ -364,22 +362,33 @@ class ConnectionManager:
 
     # -- connecting -------------------------------------------------------------------------
 
-    async def _candidate_addresses(self) -> list[tuple[Address, MemberInfo | None]]:
-        """Where to look for the cluster: known members first, then the address provider's
-        (``cluster_members``, or what cloud discovery answers now); each with its member, if
-        known. Cancellation: a discovery request is abandoned (see CloudAddressProvider)."""
+    def _member_candidates(self) -> list[tuple[Address, MemberInfo | None]]:
+        """The members of the last cluster view: tried first, before the address provider
+        is asked (as the official clients do: no discovery request while they answer)."""
         members: list[tuple[Address, MemberInfo | None]] = [
             (m.address, m) for m in self._cluster.get_members()
         ]
+        if self._config.shuffle_member_list:
+            random.shuffle(members)
+        return members
+
+    async def _provider_candidates(self) -> list[tuple[Address, MemberInfo | None]]:
+        """The address provider's addresses (``cluster_members``, or what cloud discovery
+        answers now). Cancellation: a discovery request is abandoned (CloudAddressProvider)."""
         configured: list[tuple[Address, MemberInfo | None]] = [
             (address, None) for address in await self._address_provider.load_addresses()
         ]
         if self._config.shuffle_member_list:
-            random.shuffle(members)
             random.shuffle(configured)
+        return configured
+
+    async def _candidate_addresses(self) -> list[tuple[Address, MemberInfo | None]]:
+        """Every candidate of one round, known members first, each address once."""
         seen: set[Address] = set()
         ordered = []
-        for address, member in itertools.chain(members, configured):
+        for address, member in itertools.chain(
+            self._member_candidates(), await self._provider_candidates()
+        ):
             if address not in seen:
                 seen.add(address)
                 ordered.append((address, member))
@@ -415,28 +424,36 @@ class ConnectionManager:
         last_error: BaseException | None = None
         tried: list[Address] = []
         while True:
-            candidates = await self._candidate_addresses()
-            if not candidates and self._address_provider.last_error is not None:
-                last_error = self._address_provider.last_error
-            for address, member in candidates:
-                if self._shutting_down:
-                    raise ClientNotActiveError()
-                if self.active:  # a member connection opened meanwhile got there first
-                    return
-                if address not in tried:
-                    tried.append(address)
-                _logger.info("Trying to connect to %s", address)
-                try:
-                    await self._connect(address, member)
-                    return
-                except (AuthenticationError, ClientNotAllowedInClusterError) as exc:
-                    auth_failure = last_error = exc
-                    _logger.warning("%s refused the client: %s", address, exc)
-                except (OSError, TimeoutError, HazelcastError) as exc:
-                    last_error = exc
-                    # a TLS failure is a configuration problem more often than not: say it louder
-                    level = logging.WARNING if isinstance(exc, ssl.SSLError) else logging.INFO
-                    _logger.log(level, "could not connect to %s: %r", address, exc)
+            attempted: set[Address] = set()  # in this round
+            for phase in ("members", "provider"):
+                if phase == "members":
+                    candidates = self._member_candidates()
+                else:
+                    candidates = await self._provider_candidates()
+                    if not candidates and self._address_provider.last_error is not None:
+                        last_error = self._address_provider.last_error
+                for address, member in candidates:
+                    if address in attempted:
+                        continue
+                    attempted.add(address)
+                    if self._shutting_down:
+                        raise ClientNotActiveError()
+                    if self.active:  # a member connection opened meanwhile got there first
+                        return
+                    if address not in tried:
+                        tried.append(address)
+                    _logger.info("Trying to connect to %s", address)
+                    try:
+                        await self._connect(address, member)
+                        return
+                    except (AuthenticationError, ClientNotAllowedInClusterError) as exc:
+                        auth_failure = last_error = exc
+                        _logger.warning("%s refused the client: %s", address, exc)
+                    except (OSError, TimeoutError, HazelcastError) as exc:
+                        last_error = exc
+                        # a TLS failure is a configuration problem more often than not
+                        level = logging.WARNING if isinstance(exc, ssl.SSLError) else logging.INFO
+                        _logger.log(level, "could not connect to %s: %r", address, exc)
             sleep = wait.next_sleep()
             if sleep is None:
                 break
@@ -761,4 +778,4 @@ def _positive_or_inf(value: float) -> float:
     return math.inf if value is None or value <= 0 else float(value)
 
 
-__all__ = ["ConnectionManager", "WaitStrategy"]
+__all__ = ["DEFAULT_PORTS", "PUBLIC_CLIENT_ENDPOINT", "ConnectionManager", "WaitStrategy"]

@@ -147,16 +147,41 @@ async def test_an_unusable_discovery_service_fails_the_start_with_its_reason(
         assert service.request_count >= 2  # asked again on every round of attempts
 
 
-async def test_the_service_is_asked_again_when_the_cluster_is_lost(cluster: Cluster) -> None:
+async def test_after_a_loss_known_members_come_first_then_the_service(
+    cluster: Cluster,
+) -> None:
     with discovery_service() as service:
         async with proxies_for(cluster) as proxies:
             service.nodes = listing(cluster, proxies, 2)
             async with cloud_client(cluster, service, smart_routing=False) as client:
-                assert len(client._connections.active) == 1
+                await wait_until(lambda: len(client.cluster_service.get_members()) == 2)
+                (first,) = client._connections.active.values()
                 asked = service.request_count
                 for proxy in proxies:
                     proxy.cut()
-                await wait_until(lambda: service.request_count > asked, within=30)
-                await wait_until(lambda: len(client._connections.active) == 1, within=30)
-                assert sum(p.total_connections for p in proxies) >= 2
+                # the known members, at the public addresses already known: no question
+                await wait_until(
+                    lambda: any(c is not first for c in client._connections.active.values()),
+                    within=30,
+                )
+                assert service.request_count == asked
                 await check_map(client)
+                # the public addresses move: the old ones refuse, the service lists new ones
+                async with proxies_for(cluster) as moved:
+                    service.nodes = listing(cluster, moved, 2)
+                    (second,) = client._connections.active.values()
+                    for proxy in proxies:
+                        proxy.refuse()
+                        proxy.cut()
+                    new = {Address("127.0.0.1", p.port) for p in moved}
+                    await wait_until(
+                        lambda: any(c.connected_address in new for c in dialed_list(client)),
+                        within=30,
+                    )
+                    assert service.request_count > asked
+                    assert second not in client._connections.active.values()
+                    await check_map(client)
+
+
+def dialed_list(client: HazelcastClient) -> list[Any]:
+    return list(client._connections.active.values())

@@ -20,6 +20,7 @@ from hztrio.net.discovery import (
 )
 from hztrio.protocol.types import Address
 from hztrio.testing.tls import TLSFiles, make_tls_files
+from tests.conftest import wait_until
 from tests.discovery_service import discovery_service
 
 pytestmark = pytest.mark.timeout(30)
@@ -195,3 +196,72 @@ async def test_a_slow_service_gets_the_timeout_in_all() -> None:
         stop.set()
         thread.join(5)
         listener.close()
+
+
+def test_the_token_never_appears_in_an_error() -> None:
+    token = "SECRET-4711"
+    with discovery_service() as service:
+        url = service.url
+    for bad_url in (url, url + "/a b", "https://127.0.0.1:99999", "https://exa mple.com"):
+        with pytest.raises(CloudDiscoveryError) as info:
+            discover_cloud_nodes(token, bad_url, 2.0)
+        assert token not in str(info.value), bad_url
+        assert info.value.__cause__ is None  # the chained error may quote the token
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://host/a b",
+        "https://user:pw@host",
+        "https://host:99999",
+        "https://host:abc",
+        "https://host/#x",
+        "https://host/\x00",
+    ],
+)
+def test_cloud_url_is_a_plain_url(url: str) -> None:
+    with pytest.raises(ValueError, match="cloud_url must be an http"):
+        Config.from_kwargs(cloud_url=url)
+
+
+@pytest.mark.anyio
+async def test_tasks_share_one_question_and_a_cancelled_one_leaves_the_next_to_ask() -> None:
+    with discovery_service() as service:
+        service.nodes = [("10.0.0.1:5701", "127.0.0.1:31001")]
+        service.delay = 0.3
+        provider = CloudAddressProvider("t", service.url, 5.0)
+        found: list[Address | None] = []
+
+        async def translate() -> None:
+            found.append(await provider.translate(Address("10.0.0.1", 5701)))
+
+        async with anyio.create_task_group() as tg:
+            for _ in range(5):
+                tg.start_soon(translate)
+        assert found == [Address("127.0.0.1", 31001)] * 5
+        assert service.request_count == 1  # one question for the five tasks
+
+        other = CloudAddressProvider("t", service.url, 5.0)
+        answers: list[Address | None] = []
+        first = anyio.CancelScope()
+
+        async def asker() -> None:
+            with first:
+                await other.translate(Address("10.0.0.1", 5701))
+
+        async def waiter() -> None:
+            answers.append(await other.translate(Address("10.0.0.1", 5701)))
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(asker)
+            # the asker holds the lock and its question is under way
+            await wait_until(lambda: service.request_count == 2)
+            tg.start_soon(waiter)
+            await wait_until(lambda: other._lock.statistics().tasks_waiting == 1)
+            first.cancel()
+        assert first.cancelled_caught
+        # the cancelled question was not an answer: the waiter asked its own
+        assert answers == [Address("127.0.0.1", 31001)]
+        assert service.request_count == 3
+        assert other.last_error is None
