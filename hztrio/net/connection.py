@@ -169,8 +169,10 @@ class Connection:
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "alive"
+        dialed = self.connected_address
+        via = "" if dialed == self.remote_address else f" via {dialed}"
         return (
-            f"Connection(id={self.connection_id}, {self.remote_address}, "
+            f"Connection(id={self.connection_id}, {self.remote_address}{via}, "
             f"member={self.member_uuid}, {state})"
         )
 

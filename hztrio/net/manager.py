@@ -499,6 +499,8 @@ class ConnectionManager:
     async def _open(self, address: Address, member: MemberInfo | None) -> Connection:
         assert self._tg is not None
         dial = await self._dial_address(address, member)
+        if dial != address:
+            _logger.info("Dialing %s for %s", dial, address)
         target = dial if self.address_translator is None else self.address_translator(dial)
         backend = self._invocations.backend
         stream: anyio.abc.ByteStream | None = None
