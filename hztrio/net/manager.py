@@ -382,18 +382,6 @@ class ConnectionManager:
             random.shuffle(configured)
         return configured
 
-    async def _candidate_addresses(self) -> list[tuple[Address, MemberInfo | None]]:
-        """Every candidate of one round, known members first, each address once."""
-        seen: set[Address] = set()
-        ordered = []
-        for address, member in itertools.chain(
-            self._member_candidates(), await self._provider_candidates()
-        ):
-            if address not in seen:
-                seen.add(address)
-                ordered.append((address, member))
-        return ordered
-
     async def _dial_address(self, address: Address, member: MemberInfo | None) -> Address:
         """The address to open a connection to for the member known by ``address``.
 

@@ -175,13 +175,9 @@ async def test_after_a_loss_known_members_come_first_then_the_service(
                         proxy.cut()
                     new = {Address("127.0.0.1", p.port) for p in moved}
                     await wait_until(
-                        lambda: any(c.connected_address in new for c in dialed_list(client)),
+                        lambda: bool(dialed(client) & new),
                         within=30,
                     )
                     assert service.request_count > asked
                     assert second not in client._connections.active.values()
                     await check_map(client)
-
-
-def dialed_list(client: HazelcastClient) -> list[Any]:
-    return list(client._connections.active.values())

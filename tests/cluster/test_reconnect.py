@@ -228,7 +228,7 @@ async def test_addresses_without_port_try_5701_to_5703_shuffled() -> None:
     )
     orders = set()
     for _ in range(50):
-        addresses = [address for address, _member in await manager._candidate_addresses()]
+        addresses = [address for address, _member in await manager._provider_candidates()]
         assert sorted(str(a) for a in addresses) == [
             "10.0.0.1:5701",
             "10.0.0.1:5702",
