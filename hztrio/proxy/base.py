@@ -207,6 +207,8 @@ class Proxy:
         self._serialization = context.serialization
         self._to_data = context.serialization.to_data
         self._to_object = context.serialization.to_object
+        self._to_objects = context.serialization.to_objects
+        self._to_object_pairs = context.serialization.to_object_pairs
         self._schemas = context.schemas
         #: the calling task's thread id (bound to the event loop's own function on first use)
         self._thread_id: Callable[[], int] = self._first_thread_id

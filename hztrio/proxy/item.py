@@ -155,8 +155,8 @@ class CollectionProxy(Proxy):
 
     async def _objects(self, data_list: list[Data]) -> list[Any]:
         """The items of a response, deserialized."""
-        to_object = self._to_object
-        return await self._deserialize(lambda: [to_object(d) for d in data_list])
+        to_objects = self._to_objects
+        return await self._deserialize(lambda: to_objects(data_list))
 
     async def _invoke_waiting(
         self,

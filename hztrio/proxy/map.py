@@ -107,7 +107,6 @@ _data_response = codecs.MAP_GET.decode_response  # every "nullable Data" respons
 _bool_response = codecs.MAP_CONTAINS_KEY.decode_response
 _int_response = codecs.MAP_SIZE.decode_response
 _list_response = codecs.MAP_KEY_SET.decode_response
-_entries_response = codecs.MAP_ENTRY_SET.decode_response
 _listcn_response = codecs.MAP_PROJECT.decode_response
 _string_response = codecs.MAP_ADD_INTERCEPTOR.decode_response
 
@@ -439,8 +438,8 @@ class Map(KeyLockProxy, Generic[KeyType, ValueType]):
         if predicate is not None:
             return await self._query(predicate, IterationType.KEY)
         response = await self._invoke(_KEY_SET(self.name), True)
-        to_object = self._to_object
-        return await self._deserialize(lambda: list(map(to_object, _list_response(response))))
+        to_objects = self._to_objects
+        return await self._deserialize(lambda: to_objects(_list_response(response)))
 
     async def values(self, predicate: Predicate | None = None) -> list[ValueType]:
         """Every value (a snapshot, in no particular order), or those *predicate* matches.
@@ -450,8 +449,8 @@ class Map(KeyLockProxy, Generic[KeyType, ValueType]):
         if predicate is not None:
             return await self._query(predicate, IterationType.VALUE)
         response = await self._invoke(_VALUES(self.name), True)
-        to_object = self._to_object
-        return await self._deserialize(lambda: list(map(to_object, _list_response(response))))
+        to_objects = self._to_objects
+        return await self._deserialize(lambda: to_objects(_list_response(response)))
 
     async def entry_set(
         self, predicate: Predicate | None = None
@@ -506,13 +505,12 @@ class Map(KeyLockProxy, Generic[KeyType, ValueType]):
                 for partition_id, key_list in by_partition.items()
             ]
         )
-        to_object = self._to_object
+        entries = self._entries
 
         def read() -> dict[KeyType, ValueType]:
             result: dict[KeyType, ValueType] = {}
             for response in responses:
-                for k, v in _entries_response(response):
-                    result[to_object(k)] = to_object(v)
+                result.update(entries(response))
             return result
 
         return await self._deserialize(read)
@@ -531,17 +529,15 @@ class Map(KeyLockProxy, Generic[KeyType, ValueType]):
         if isinstance(predicate, PagingPredicate):
             return await self._page(predicate, iteration_type)
         predicate_data = self._predicate_data(predicate)
-        to_object = self._to_object
+        to_objects = self._to_objects
         if iteration_type == IterationType.KEY:
             response = await self._invoke(_KEY_SET_WITH_PREDICATE(self.name, predicate_data), True)
-            return await self._deserialize(lambda: [to_object(k) for k in _list_response(response)])
+            return await self._deserialize(lambda: to_objects(_list_response(response)))
         if iteration_type == IterationType.VALUE:
             response = await self._invoke(_VALUES_WITH_PREDICATE(self.name, predicate_data), True)
-            return await self._deserialize(lambda: [to_object(v) for v in _list_response(response)])
+            return await self._deserialize(lambda: to_objects(_list_response(response)))
         response = await self._invoke(_ENTRIES_WITH_PREDICATE(self.name, predicate_data), True)
-        return await self._deserialize(
-            lambda: [(to_object(k), to_object(v)) for k, v in _entries_response(response)]
-        )
+        return await self._deserialize(lambda: self._entries(response))
 
     async def _page(self, predicate: PagingPredicate, iteration_type: int) -> list[Any]:
         predicate.iteration_type = iteration_type
@@ -576,8 +572,8 @@ class Map(KeyLockProxy, Generic[KeyType, ValueType]):
                 ]
             )
             if iteration_type == IterationType.ENTRY:
-                return [(to_object(k), to_object(v)) for k, v in results]
-            return [to_object(item) for item in results]
+                return self._to_object_pairs(results)
+            return self._to_objects(results)
 
         return await self._deserialize(read)
 
@@ -623,8 +619,8 @@ class Map(KeyLockProxy, Generic[KeyType, ValueType]):
                 self.name, projection_data, self._predicate_data(predicate)
             )
         response = await self._invoke(request, True)
-        to_object = self._to_object
-        return await self._deserialize(lambda: [to_object(d) for d in _listcn_response(response)])
+        to_objects = self._to_objects
+        return await self._deserialize(lambda: to_objects(_listcn_response(response)))
 
     async def remove_all(self, predicate: Predicate) -> None:
         """Remove every entry *predicate* matches."""
@@ -715,9 +711,8 @@ class Map(KeyLockProxy, Generic[KeyType, ValueType]):
 
     def _entries(self, response: ClientMessage) -> list[tuple[Any, Any]]:
         """An ``EntryList_Data_Data`` response (the only parameter), deserialized."""
-        to_object = self._to_object
         keys, values, _ = data_pair_columns(response.contents, response.frame_flags, 1)
-        return list(zip(map(to_object, keys), map(to_object, values), strict=True))
+        return list(zip(self._to_objects(keys), self._to_objects(values), strict=True))
 
     # -- more single-key operations --------------------------------------------------------
 

@@ -166,8 +166,8 @@ class MultiMap(EntryListenerProxy, KeyLockProxy, Generic[KeyType, ValueType]):
         member answers with a set of pairs, as Java's ``MultiMap.entrySet``)."""
         response = await self._invoke(_ENTRY_SET.encode_request(self.name), True)
         pairs = _ENTRY_SET.decode_response(response)
-        to_object = self._to_object
-        return await self._deserialize(lambda: [(to_object(k), to_object(v)) for k, v in pairs])
+        to_object_pairs = self._to_object_pairs
+        return await self._deserialize(lambda: to_object_pairs(pairs))
 
     async def put_all(self, multimap: Mapping[KeyType, Iterable[ValueType]]) -> None:
         """Add, for each key of *multimap*, every value of its collection: one request per
@@ -319,8 +319,8 @@ class MultiMap(EntryListenerProxy, KeyLockProxy, Generic[KeyType, ValueType]):
     async def _objects(self, response: ClientMessage) -> list[Any]:
         """A ``List_Data`` response, deserialized."""
         data_list = _list_response(response)
-        to_object = self._to_object
-        return await self._deserialize(lambda: [to_object(d) for d in data_list])
+        to_objects = self._to_objects
+        return await self._deserialize(lambda: to_objects(data_list))
 
     async def _checkpoint(self) -> None:
         await anyio.lowlevel.checkpoint()

@@ -248,7 +248,7 @@ class NearCachedMap(Map[KeyType, ValueType]):
                 ]
             )
             entries = [entry for response in responses for entry in _decode_entries(response)]
-            values = await self._deserialize(lambda: [to_object(v) for _, v in entries])
+            values = await self._deserialize(lambda: self._to_objects([v for _, v in entries]))
             for (entry_key, value_data), value in zip(entries, values, strict=True):
                 if not isinstance(entry_key, bytes):
                     entry_key = bytes(entry_key)  # a huge key arrives as a bytearray

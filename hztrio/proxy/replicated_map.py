@@ -153,8 +153,8 @@ class ReplicatedMap(EntryListenerProxy, Generic[KeyType, ValueType]):
         """Every entry as a ``(key, value)`` pair (a snapshot, in no particular order)."""
         response = await self._read(_ENTRY_SET.encode_request(self.name))
         pairs = _ENTRY_SET.decode_response(response)
-        to_object = self._to_object
-        return await self._deserialize(lambda: [(to_object(k), to_object(v)) for k, v in pairs])
+        to_object_pairs = self._to_object_pairs
+        return await self._deserialize(lambda: to_object_pairs(pairs))
 
     async def put_all(self, source: Mapping[KeyType, ValueType]) -> None:
         """Set every entry of *source* (one request; the member it reaches writes each entry
@@ -280,8 +280,8 @@ class ReplicatedMap(EntryListenerProxy, Generic[KeyType, ValueType]):
     async def _objects(self, response: ClientMessage) -> list[Any]:
         """A ``List_Data`` response, deserialized."""
         data_list = _list_response(response)
-        to_object = self._to_object
-        return await self._deserialize(lambda: [to_object(d) for d in data_list])
+        to_objects = self._to_objects
+        return await self._deserialize(lambda: to_objects(data_list))
 
 
 def _ttl_millis(ttl: float) -> int:

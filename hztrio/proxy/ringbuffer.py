@@ -319,8 +319,8 @@ class Ringbuffer(Proxy, Generic[ItemType]):
             time_limit,
         )
         read_count, items, sequences, next_seq = _READ_MANY.decode_response(response)
-        to_object = self._to_object
-        objects = await self._deserialize(lambda: [to_object(item) for item in items])
+        to_objects = self._to_objects
+        objects = await self._deserialize(lambda: to_objects(items))
         return ReadResult(read_count, next_seq, sequences, objects)
 
     def _invoke_blocking(self, request: bytearray, time_limit: float = math.inf) -> Any:

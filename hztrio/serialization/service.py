@@ -348,8 +348,16 @@ def _fast_decoders(prefix: str) -> dict[bytes, _Decoder]:
         return data[12:end].decode()
 
     def dec_bytes(data: bytes) -> bytes | None:
-        raw = payload(data)
-        return None if raw is None else bytes(raw)
+        # payload() inlined: every value of a bulk response of byte arrays comes here
+        length: int = unpack_int(data, 8)[0]
+        if length < 0:
+            if length == c.NULL_ARRAY_LENGTH:
+                return None
+            raise _negative_length(length)
+        end = 12 + length
+        if end > len(data):
+            raise _truncated(end, len(data))
+        return bytes(data[12:end])  # a memoryview (a large value) becomes its one copy
 
     def dec_big(data: bytes) -> int:
         raw = payload(data)
@@ -723,6 +731,44 @@ class SerializationService:
             if not isinstance(data, bytes):  # the fast decoders want bytes: convert, retry
                 return self._to_object_slow(data)
             raise self._decode_failed(data, exc) from exc
+
+    def to_objects(self, items: Iterable[Any]) -> list[Any]:
+        """``[to_object(data) for data in items]``, in about half the time for long lists.
+
+        For the many values of one response (``entry_set``, ``values``, ``get_all``...):
+        the decoder of a type id is looked up once per run of values of that type, and the
+        common types are decoded without a call of :meth:`to_object` per value. Raises as
+        :meth:`to_object` does, for the first value that cannot be deserialized.
+        """
+        decoders = self._decoders
+        to_object = self.to_object
+        out: list[Any] = []
+        append = out.append
+        last_key = b""
+        decode: _Decoder | None = None
+        data: Any = None
+        try:
+            for data in items:
+                if data.__class__ is bytes:
+                    key = data[4:8]
+                    if key != last_key:
+                        decode = decoders.get(key)
+                        last_key = key
+                    if decode is not None:
+                        append(decode(data))
+                        continue
+                append(to_object(data))
+        except HazelcastError:
+            raise
+        except Exception as exc:
+            raise self._decode_failed(data, exc) from exc
+        return out
+
+    def to_object_pairs(self, pairs: Sequence[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+        """``[(to_object(k), to_object(v)) for k, v in pairs]``, as :meth:`to_objects`."""
+        keys = self.to_objects([pair[0] for pair in pairs])
+        values = self.to_objects([pair[1] for pair in pairs])
+        return list(zip(keys, values, strict=True))
 
     # -- nested objects (used by ObjectDataOutput.write_object / ObjectDataInput.read_object) -
 

@@ -596,6 +596,41 @@ def test_every_truncation_raises(service: SerializationService, value: Any) -> N
             service.to_object(Data(full[:cut]))
 
 
+def test_to_objects_is_to_object_of_each(service: SerializationService) -> None:
+    datas: list[Any] = [bytes(service.to_data(v) or b"") for v in CORRUPTIBLE]
+    datas += [
+        None,
+        b"",
+        service.to_data("a Data"),  # the Data subclass, not bytes
+        bytearray(service.to_data(b"in a bytearray") or b""),
+        memoryview(bytes(service.to_data("in a view") or b"")),
+        bytes(service.to_data(2.5) or b""),
+    ]
+    # runs of one type (one decoder lookup), then alternating types
+    datas += [bytes(service.to_data(f"k{i}") or b"") for i in range(5)]
+    datas += [bytes(service.to_data(v) or b"") for i in range(5) for v in (f"s{i}", b"b", i)]
+    assert service.to_objects(datas) == [service.to_object(d) for d in datas]
+    assert service.to_objects(iter(datas[:3])) == [service.to_object(d) for d in datas[:3]]
+    assert service.to_objects([]) == []
+    pairs = [(datas[i], datas[i + 1]) for i in range(0, 8, 2)]
+    assert service.to_object_pairs(pairs) == [
+        (service.to_object(k), service.to_object(v)) for k, v in pairs
+    ]
+
+
+@pytest.mark.parametrize("value", CORRUPTIBLE, ids=value_id)
+def test_to_objects_raises_as_to_object(service: SerializationService, value: Any) -> None:
+    good = bytes(service.to_data(value) or b"")
+    for cut in range(1, len(good)):
+        bad = good[:cut]
+        with pytest.raises(HazelcastSerializationError) as single:
+            service.to_object(bad)
+        with pytest.raises(HazelcastSerializationError) as bulk:
+            service.to_objects([good, good, bad, good])  # a cached decoder meets bad data
+        assert str(bulk.value) == str(single.value)
+        assert type(bulk.value) is type(single.value)
+
+
 def test_int_types_truncated() -> None:
     for int_type in IntType:
         service = SerializationService(default_int_type=int_type)

@@ -688,6 +688,8 @@ def test_compact_schema_registry() -> None:
     reader = our_service()
     with pytest.raises(SchemaNotFoundError) as info:
         reader.to_object(data)
+    with pytest.raises(SchemaNotFoundError):
+        reader.to_objects([bytes(reader.to_data("plain")), bytes(data)])
     big_schema = next(s for s in registry.all() if s.type_name == "Big")
     inner_schema = next(s for s in registry.all() if s.type_name == "Inner")
     assert info.value.schema_id == big_schema.schema_id
