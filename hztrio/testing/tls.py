@@ -40,6 +40,7 @@ the terminator's address (``<public-address>`` in the member's network config, o
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import secrets
 import shutil
@@ -69,6 +70,7 @@ __all__ = [
     "find_stunnel",
     "make_tls_files",
     "run_stunnel",
+    "with_server_certificate",
 ]
 
 STUNNEL_INSTALL_COMMAND = "apt-get install -y stunnel4"
@@ -230,6 +232,24 @@ def make_tls_files(directory: Path | str) -> TLSFiles:
         client_key_password=password,
         other_ca_cert=other_ca,
     )
+
+
+def with_server_certificate(files: TLSFiles, name: str, subject_alt_name: str) -> TLSFiles:
+    """*files* with another server certificate, signed by the same test CA, valid for
+    *subject_alt_name* only (openssl's syntax: ``"DNS:localhost"``, ``"IP:127.0.0.1"``).
+
+    It is written to *files*' directory as ``<name>.pem`` and ``<name>.key``; a terminator
+    started with the returned files presents it. Raises :class:`StunnelError` if
+    ``openssl`` fails.
+    """
+    cert, key = _new_leaf(
+        files.directory,
+        name,
+        name,
+        f"subjectAltName={subject_alt_name}\nextendedKeyUsage=serverAuth\n",
+        (files.ca_cert, files.ca_cert.with_suffix(".key")),
+    )
+    return dataclasses.replace(files, server_cert=cert, server_key=key)
 
 
 # --------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, ExitStack, asynccontextmanager, contextmanager
 from typing import Any
 
 import anyio
@@ -21,7 +21,13 @@ from hztrio import HazelcastClient
 from hztrio.errors import IllegalStateError
 from hztrio.protocol.types import Address
 from hztrio.testing import Cluster, FaultProxy, start_cluster_sync
-from hztrio.testing.tls import TLSFiles, make_tls_files
+from hztrio.testing.tls import (
+    TLSFiles,
+    find_stunnel,
+    make_tls_files,
+    run_stunnel,
+    with_server_certificate,
+)
 from tests.conftest import unique, wait_until
 from tests.discovery_service import DiscoveryService, discovery_service
 
@@ -181,3 +187,65 @@ async def test_after_a_loss_known_members_come_first_then_the_service(
                     assert service.request_count > asked
                     assert second not in client._connections.active.values()
                     await check_map(client)
+
+
+# -- TLS: the hostname check is against the address dialed ----------------------------------
+
+
+@contextmanager
+def terminators_for(cluster: Cluster, files: TLSFiles) -> Iterator[list[int]]:
+    """A TLS terminator in front of each member (their public addresses): its ports."""
+    if find_stunnel() is None:
+        pytest.skip("stunnel is not installed and could not be installed")
+    with ExitStack() as stack:
+        yield [
+            stack.enter_context(run_stunnel(member.address, files)).port
+            for member in cluster.members
+        ]
+
+
+def tls_cloud_client(
+    cluster: Cluster, service: DiscoveryService, files: TLSFiles, **options: Any
+) -> HazelcastClient:
+    return cloud_client(
+        cluster,
+        service,
+        ssl_enabled=True,
+        ssl_cafile=str(files.ca_cert),
+        ssl_check_hostname=True,
+        **options,
+    )
+
+
+async def test_tls_hostname_check_accepts_the_dialed_host_s_certificate(
+    cluster: Cluster, tls_files: TLSFiles
+) -> None:
+    # valid for "localhost" only: not for 127.0.0.1, the members' own (private) host
+    files = with_server_certificate(tls_files, "public-localhost", "DNS:localhost")
+    with terminators_for(cluster, files) as ports, discovery_service() as service:
+        service.nodes = [
+            (member.address, f"localhost:{port}")
+            for member, port in zip(cluster.members, ports, strict=True)
+        ]
+        async with tls_cloud_client(cluster, service, files) as client:
+            public = {Address("localhost", port) for port in ports}
+            await wait_until(lambda: dialed(client) == public, within=30)
+            await check_map(client)
+
+
+async def test_tls_hostname_check_refuses_a_certificate_for_the_private_host_only(
+    cluster: Cluster, tls_files: TLSFiles
+) -> None:
+    # valid for 127.0.0.1, the members' private host, but the client dials "localhost"
+    files = with_server_certificate(tls_files, "private-ip", "IP:127.0.0.1")
+    with terminators_for(cluster, files) as ports, discovery_service() as service:
+        service.nodes = [
+            (member.address, f"localhost:{port}")
+            for member, port in zip(cluster.members, ports, strict=True)
+        ]
+        client = tls_cloud_client(cluster, service, files, cluster_connect_timeout=2)
+        with anyio.fail_after(30):
+            with pytest.raises(IllegalStateError) as info:
+                async with client:
+                    pass  # pragma: no cover
+    assert "localhost" in str(info.value) or "localhost" in repr(info.value.__cause__)
