@@ -7,7 +7,7 @@ import enum
 import itertools
 import uuid
 import weakref
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import sniffio
@@ -304,6 +304,16 @@ class Proxy:
         if schemas is not None and schemas.has_pending:
             return self._invoke_after_schemas(request, partition_id, retryable)
         return self._invocations.invoke(request, partition_id=partition_id, retryable=retryable)
+
+    async def _invoke_on_partitions(
+        self, calls: Sequence[tuple[bytearray, int]], retryable: bool = False
+    ) -> list[ClientMessage]:
+        """``(request, partition_id)`` pairs (a bulk operation's one request per partition),
+        all sent before any response is awaited; the responses in order."""
+        schemas = self._schemas
+        if schemas is not None and schemas.has_pending:
+            await schemas.send_pending()
+        return await self._invocations.invoke_on_partitions(calls, retryable=retryable)
 
     async def _invoke_after_schemas(
         self, request: bytearray, partition_id: int, retryable: bool

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, NamedTuple, Typ
 
 import anyio
 
-from .._concurrency import gather
 from ..aggregator import Aggregator
 from ..config import IndexType, QueryConstants, UniqueKeyTransformation
 from ..errors import SchemaNotFoundError
@@ -481,9 +480,9 @@ class Map(KeyLockProxy, Generic[KeyType, ValueType]):
                 (key_data, self._entry_value_data(value))
             )
         name = self.name
-        await gather(
+        await self._invoke_on_partitions(
             [
-                _partition_call(self, _PUT_ALL(name, entries, True), partition_id)
+                (_PUT_ALL(name, entries, True), partition_id)
                 for partition_id, entries in by_partition.items()
             ]
         )
@@ -499,9 +498,9 @@ class Map(KeyLockProxy, Generic[KeyType, ValueType]):
             await self._checkpoint()
             return {}
         name = self.name
-        responses = await gather(
+        responses = await self._invoke_on_partitions(
             [
-                _partition_call(self, _GET_ALL(name, key_list), partition_id)
+                (_GET_ALL(name, key_list), partition_id)
                 for partition_id, key_list in by_partition.items()
             ]
         )
@@ -1009,15 +1008,6 @@ class Map(KeyLockProxy, Generic[KeyType, ValueType]):
 
     async def _checkpoint(self) -> None:
         await anyio.lowlevel.checkpoint()
-
-
-def _partition_call(proxy: Proxy, request: bytearray, partition_id: int) -> Any:
-    """A call of *request* on *partition_id*, for ``gather`` (Map's and MultiMap's put_all)."""
-
-    async def call() -> Any:
-        return await proxy._invoke_on_partition(request, partition_id)
-
-    return call
 
 
 def _lease(lease_time: float | None) -> int:

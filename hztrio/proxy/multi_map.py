@@ -8,14 +8,13 @@ from typing import Any, Generic, TypeVar
 
 import anyio
 
-from .._concurrency import gather
 from ..listener import DEFAULT_BUFFER_SIZE, EventSubscription
 from ..protocol.codecs import multi_map as codecs
 from ..protocol.frame import ClientMessage
 from ..serialization.data import Data
 from .base import EntryEvent, EntryEventType
 from .entry_listener import AddListener, EntryEventCallable, EntryListenerProxy
-from .map import KeyLockProxy, LockCodecs, _partition_call
+from .map import KeyLockProxy, LockCodecs
 
 KeyType = TypeVar("KeyType")
 ValueType = TypeVar("ValueType")
@@ -195,9 +194,9 @@ class MultiMap(EntryListenerProxy, KeyLockProxy, Generic[KeyType, ValueType]):
             await self._checkpoint()
             return
         name = self.name
-        await gather(
+        await self._invoke_on_partitions(
             [
-                _partition_call(self, _PUT_ALL(name, entries), partition_id)
+                (_PUT_ALL(name, entries), partition_id)
                 for partition_id, entries in by_partition.items()
             ]
         )

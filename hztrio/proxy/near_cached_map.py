@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 
-from .._concurrency import gather
 from ..listener import DEREGISTRATION_GRACE, ListenerRegistration
 from ..near_cache import NOT_CACHED, NearCache, NearCacheStats, RepairingHandler
 from ..predicate import Predicate
@@ -241,11 +240,12 @@ class NearCachedMap(Map[KeyType, ValueType]):
                 reservations[key_data] = reservation
         name = self.name
         try:
-            responses = await gather(
+            responses = await self._invoke_on_partitions(
                 [
-                    self._partition_call(_GET_ALL(name, key_list), partition_id)
+                    (_GET_ALL(name, key_list), partition_id)
                     for partition_id, key_list in by_partition.items()
-                ]
+                ],
+                True,
             )
             entries = [entry for response in responses for entry in _decode_entries(response)]
             values = await self._deserialize(lambda: self._to_objects([v for _, v in entries]))
@@ -262,12 +262,6 @@ class NearCachedMap(Map[KeyType, ValueType]):
             for reserved_key, reservation in reservations.items():
                 cache.release(reserved_key, reservation)
         return result
-
-    def _partition_call(self, request: bytearray, partition_id: int) -> Any:
-        async def call() -> ClientMessage:
-            return await self._invoke_on_partition(request, partition_id, True)
-
-        return call
 
     # -- writes: each drops the entries it may change (also if it fails or is cancelled) -----
 

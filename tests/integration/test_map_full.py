@@ -673,3 +673,21 @@ async def test_a_listener_predicate_sends_its_compact_schemas_first(
                     pass
         assert "Comparable" in str(raised.value)
         assert "schema" not in str(raised.value).lower()
+
+
+async def test_bulk_calls_send_and_fetch_compact_schemas(hazelcast_member: Cluster) -> None:
+    # put_all's values are the first data of their Compact type the cluster gets: the schema
+    # goes first (a member refuses data of a schema it does not know). A second client that
+    # never wrote the type fetches the schema to read get_all's, entry_set's and values'.
+    serializer = _PointSerializer(unique("BulkPoint").replace("-", "_"))
+    options = client_options(hazelcast_member, compact_serializers=[serializer])
+    name = unique("compact-bulk")
+    points = {f"p{i}": _Point(i) for i in range(300)}  # most partitions
+    async with HazelcastClient(**options) as writer:
+        await (await writer.get_map(name)).put_all(points)
+    async with HazelcastClient(**options) as reader:
+        m = await reader.get_map(name)
+        got = await m.get_all(list(points))
+        assert {k: p.x for k, p in got.items()} == {k: p.x for k, p in points.items()}
+        assert sorted(p.x for p in await m.values()) == list(range(300))
+        assert len(await m.entry_set()) == 300
