@@ -425,6 +425,7 @@ class InvocationService:
         inv.error = None
         inv.acks_expected = inv.acks_received = 0
         inv.acks_event = None
+        inv.acks_deadline = math.inf
         inv.event = self.backend.new_waiter()
         self._pending[correlation_id] = inv
         handler = inv.event_handler
@@ -476,9 +477,13 @@ class InvocationService:
             self._pending[correlation_id] = sink
 
     async def _wait_for_backups(self, inv: Invocation) -> None:
-        acks_event = inv.acks_event = self.backend.new_waiter()
-        inv.acks_deadline = self.backend.current_time() + self._backup_timeout
-        await acks_event.wait()  # set by the last ack, or by the watchdog at the deadline
+        # The deadline counts from the response's arrival (set by handle_message): a bulk
+        # call awaits its responses one after another, long after some of them arrived.
+        if inv.acks_deadline > self.backend.current_time():
+            acks_event = inv.acks_event = self.backend.new_waiter()
+            await acks_event.wait()  # set by the last ack, or by the watchdog at the deadline
+        else:
+            await anyio.lowlevel.checkpoint()
         if inv.acks_received < inv.acks_expected:
             self.backup_acks_missed += 1
         if inv.acks_received < inv.acks_expected and self._fail_on_indeterminate:
@@ -604,7 +609,13 @@ class InvocationService:
                 if request is not None:
                     self.send_and_forget(connection, request)
             return
-        inv.acks_expected = message.backup_acks
+        acks = inv.acks_expected = message.backup_acks
+        if acks:
+            # the watchdog's clock (at most a tick old; a tick added: never early)
+            now = self._now
+            inv.acks_deadline = (
+                now + self._tick if now else self.backend.current_time()
+            ) + self._backup_timeout
         inv.complete(message)
 
     def _handle_backup_ack(self, message: ClientMessage) -> None:

@@ -18,7 +18,7 @@ from hztrio import HazelcastClient
 from hztrio.errors import OperationTimeoutError, TargetDisconnectedError
 from hztrio.net.connection import Connection
 from hztrio.protocol.codecs import map as map_codecs
-from tests.cluster.test_failover import proxied_client
+from tests.cluster.test_failover import _owner_connection, proxied_client
 from tests.conftest import unique, wait_until
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(120)]
@@ -147,3 +147,37 @@ async def test_requests_a_full_queue_refuses_are_sent_when_there_is_room(
         assert await m.get_all(ENTRIES) == ENTRIES
         assert refused == 40
         assert _settled(client)
+
+
+async def test_missing_backup_acks_cost_one_backup_timeout_not_one_per_request(
+    hazelcast_cluster_factory: Any,
+) -> None:
+    # Each request's wait for its acks counts from its response's arrival: awaited one
+    # after another, the waits overlap (they used to add up, 1 s per partition here).
+    async with hazelcast_cluster_factory(2, backup_count=1) as cluster:
+        async with proxied_client(cluster, operation_backup_timeout=1.0) as (client, proxies):
+            invocations = client._invocations
+            m = await client.get_map(unique("bulk-acks"))
+            primary, backup = cluster.members[0].address, cluster.members[1].address
+            entries = {
+                key: value
+                for key, value in ENTRIES.items()
+                if str(_owner_connection(client, key).remote_address) == primary
+            }
+            requests = len(
+                {
+                    client.partition_service.get_partition_id(client._serialization.to_data(k))
+                    for k in entries
+                }
+            )
+            assert requests >= 50
+            await m.put_all(entries)  # all acks arrive
+            assert invocations.backup_acks_missed == 0
+            proxies[backup].stall("downstream")  # acks come from the backup member
+            start = anyio.current_time()
+            await m.put_all({key: -value for key, value in entries.items()})
+            assert 1.0 <= anyio.current_time() - start <= 5.0
+            assert invocations.backup_acks_missed == requests
+            proxies[backup].pass_through()
+            assert await m.get_all(entries) == {key: -value for key, value in entries.items()}
+            await wait_until(lambda: _settled(client))
