@@ -204,6 +204,14 @@ def terminators_for(cluster: Cluster, files: TLSFiles) -> Iterator[list[int]]:
         ]
 
 
+def localhost_listing(cluster: Cluster, ports: list[int]) -> list[tuple[str, str]]:
+    """Each member's own address, with ``localhost:<port>`` as its public address."""
+    return [
+        (member.address, f"localhost:{port}")
+        for member, port in zip(cluster.members, ports, strict=True)
+    ]
+
+
 def tls_cloud_client(
     cluster: Cluster, service: DiscoveryService, files: TLSFiles, **options: Any
 ) -> HazelcastClient:
@@ -223,10 +231,7 @@ async def test_tls_hostname_check_accepts_the_dialed_host_s_certificate(
     # valid for "localhost" only: not for 127.0.0.1, the members' own (private) host
     files = with_server_certificate(tls_files, "public-localhost", "DNS:localhost")
     with terminators_for(cluster, files) as ports, discovery_service() as service:
-        service.nodes = [
-            (member.address, f"localhost:{port}")
-            for member, port in zip(cluster.members, ports, strict=True)
-        ]
+        service.nodes = localhost_listing(cluster, ports)
         async with tls_cloud_client(cluster, service, files) as client:
             public = {Address("localhost", port) for port in ports}
             await wait_until(lambda: dialed(client) == public, within=30)
@@ -239,10 +244,7 @@ async def test_tls_hostname_check_refuses_a_certificate_for_the_private_host_onl
     # valid for 127.0.0.1, the members' private host, but the client dials "localhost"
     files = with_server_certificate(tls_files, "private-ip", "IP:127.0.0.1")
     with terminators_for(cluster, files) as ports, discovery_service() as service:
-        service.nodes = [
-            (member.address, f"localhost:{port}")
-            for member, port in zip(cluster.members, ports, strict=True)
-        ]
+        service.nodes = localhost_listing(cluster, ports)
         client = tls_cloud_client(cluster, service, files, cluster_connect_timeout=2)
         with anyio.fail_after(30):
             with pytest.raises(IllegalStateError) as info:
