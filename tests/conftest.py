@@ -40,6 +40,21 @@ async def wait_until(
             await anyio.sleep(interval)
 
 
+async def listeners_renewed(client: HazelcastClient) -> None:
+    """Wait until every listener is registered on every live connection again.
+
+    After a reconnect the registrations are renewed in the background: a change the cluster
+    makes before that is not reported (as with every Hazelcast client), so a test that
+    expects an event for it must wait first."""
+    registrations = list(client._listeners._registrations.values())
+    await wait_until(
+        lambda: all(
+            set(client._connections.active.values()) <= set(r.active) for r in registrations
+        ),
+        within=30,
+    )
+
+
 async def eventually(
     check: Callable[[], Awaitable[object]], *, within: float = 10.0, interval: float = 0.1
 ) -> None:

@@ -13,7 +13,7 @@ from hztrio.cluster import MembershipEvent, MembershipEventType
 from hztrio.net.connection import Connection
 from hztrio.protocol.types import MemberInfo
 from hztrio.util import LoadBalancer, RandomLB, RoundRobinLB
-from tests.conftest import Recorder, client_options, unique, wait_until
+from tests.conftest import Recorder, client_options, listeners_renewed, unique, wait_until
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(240)]
 
@@ -125,6 +125,7 @@ async def test_distributed_object_listener_survives_a_member_kill(
             await async_events.wait_for(lambda items: any(e.name == first for e in items))
 
             await _kill_a_connected_member(cluster, client, smart)
+            await listeners_renewed(client)
 
             second = unique("objects")
             await client.get_map(second)
@@ -224,16 +225,7 @@ async def test_entry_listeners_survive_a_member_kill(
                     within=30,
                 )
 
-                # the registrations are renewed on the new connection in the background:
-                # a change before that is not reported (as with every Hazelcast client)
-                registrations = list(client._listeners._registrations.values())
-                await wait_until(
-                    lambda: all(
-                        set(client._connections.active.values()) <= set(r.active)
-                        for r in registrations
-                    ),
-                    within=30,
-                )
+                await listeners_renewed(client)
                 keys = [f"after-{i}" for i in range(20)]
                 for i, key in enumerate(keys):
                     await m.put(key, i)

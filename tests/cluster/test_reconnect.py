@@ -15,7 +15,7 @@ from hztrio import HazelcastClient, LifecycleState
 from hztrio.config import Config, ReconnectMode
 from hztrio.errors import ClientNotActiveError, ClientOfflineError, IllegalStateError
 from hztrio.net.manager import ConnectionManager
-from tests.conftest import Recorder, client_options, unique, wait_until
+from tests.conftest import Recorder, client_options, listeners_renewed, unique, wait_until
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(240)]
 
@@ -77,6 +77,7 @@ async def test_reconnect_on_waiting_calls_resume_on_the_new_cluster(
                 within=30,
             )
             # listeners were registered again with the new cluster
+            await listeners_renewed(client)
             name = unique("after-restart")
             await client.get_map(name)
             await objects.wait_for(lambda items: any(e.name == name for e in items), within=30)
