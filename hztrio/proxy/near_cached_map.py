@@ -244,8 +244,7 @@ class NearCachedMap(Map[KeyType, ValueType]):
                 [
                     (_GET_ALL(name, key_list), partition_id)
                     for partition_id, key_list in by_partition.items()
-                ],
-                True,
+                ]
             )
             entries = [entry for response in responses for entry in _decode_entries(response)]
             values = await self._deserialize(lambda: self._to_objects([v for _, v in entries]))

@@ -90,6 +90,48 @@ async def test_a_cut_during_put_all_is_retried_only_with_redo(
         await wait_until(lambda: _settled(client))
 
 
+@pytest.mark.parametrize("redo", [False, True])
+async def test_a_cut_during_a_near_cached_get_all_is_retried_only_with_redo(
+    hazelcast_member: Any, redo: bool
+) -> None:
+    """A Near Cache's misses go out as the same bulk request, which the protocol marks as
+    not retryable: as without a Near Cache, only ``redo_operation`` sends them again."""
+    name = unique("bulk-nc-cut")
+    async with proxied_client(
+        hazelcast_member,
+        smart_routing=False,
+        redo_operation=redo,
+        invocation_retry_pause=0.1,
+        near_caches={name: {}},
+    ) as (client, proxies):
+        (proxy,) = proxies.values()
+        m = await client.get_map(name)
+        await m.put_all(ENTRIES)
+        requests = _partition_count(client)
+        sent = _traced(client, GET_ALL)
+        proxy.stall("downstream")
+        outcome: list[Any] = []
+
+        async def get_all() -> None:
+            try:
+                outcome.append(await m.get_all(ENTRIES))
+            except TargetDisconnectedError as exc:
+                outcome.append(exc)
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(get_all)
+            await wait_until(lambda: len(sent) == requests)
+            proxy.cut()
+            proxy.pass_through()
+        if redo:
+            assert outcome == [ENTRIES]
+            assert len(sent) == 2 * requests
+        else:
+            assert isinstance(outcome[0], TargetDisconnectedError)
+            assert len(sent) == requests
+        await wait_until(lambda: _settled(client))
+
+
 async def test_get_all_on_a_stalled_connection_times_out_and_leaves_nothing(
     hazelcast_member: Any,
 ) -> None:
