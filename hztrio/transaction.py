@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import math
+import time
 import uuid
 from collections.abc import Callable
 from types import TracebackType
@@ -139,6 +140,8 @@ class Transaction:
         self.state = TransactionState.NOT_STARTED
         self.id: uuid.UUID | None = None
         """The member's id of the transaction (set by :meth:`begin`)."""
+        self.start_time: float | None = None
+        """When :meth:`begin` began it, in seconds since the epoch (``time.time()``)."""
         self.thread_id = new_thread_id()
         """The Hazelcast "thread id" every request of this transaction carries."""
         self.connection: Connection | None = None
@@ -175,6 +178,7 @@ class Transaction:
                 f"{invocations.invocation_timeout} s"
             )
         deadline = invocations.backend.current_time() + self.timeout
+        started = time.time()
         response = await invocations.invoke(
             _CREATE.encode_request(
                 to_millis(self.timeout),
@@ -185,6 +189,7 @@ class Transaction:
             connection=connection,
         )
         self.id = _CREATE.decode_response(response)
+        self.start_time = started
         self.connection = connection
         self._deadline = deadline
         self.state = TransactionState.ACTIVE

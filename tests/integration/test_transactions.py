@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 
 import anyio
@@ -23,8 +24,11 @@ async def test_a_clean_block_commits_and_others_see_nothing_before(
     name = unique("tx-map")
     plain = await client.get_map(name)
     await plain.put("kept", 1)
+    before = time.time()
     async with client.new_transaction(timeout=30) as tx:
         assert tx.state is TransactionState.ACTIVE
+        assert tx.start_time is not None and before <= tx.start_time <= time.time()
+        assert tx.id is not None
         m = tx.get_map(name)
         assert tx.get_map(name) is m
         assert await m.put("a", 1) is None
