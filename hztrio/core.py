@@ -1,21 +1,52 @@
-"""Core value types users store in data structures."""
+"""Core value types: what users store in data structures, and (under the official client's
+names in ``hazelcast.core``) what the client hands them about members, entries and
+distributed objects."""
 
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .protocol.types import (
+    Address,
+    DistributedObjectInfo,
+    EndpointQualifier,
+    MemberInfo,
+    MemberVersion,
+    SimpleEntryView,
+)
+
+if TYPE_CHECKING:
+    from .client import DistributedObjectEvent, DistributedObjectEventType
 
 __all__ = [
+    "Address",
     "BooleanArray",
     "CharArray",
+    "DistributedObjectEvent",
+    "DistributedObjectEventType",
+    "DistributedObjectInfo",
     "DoubleArray",
+    "EndpointQualifier",
     "FloatArray",
     "HazelcastJsonValue",
     "IntArray",
     "LongArray",
+    "MemberInfo",
+    "MemberVersion",
     "ShortArray",
+    "SimpleEntryView",
     "StringArray",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # the event types live with the client, which imports this module: look them up late
+    if name in ("DistributedObjectEvent", "DistributedObjectEventType"):
+        from . import client
+
+        return getattr(client, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class HazelcastJsonValue:
