@@ -330,7 +330,9 @@ async def test_timeouts_on_a_frozen_member(hazelcast_cluster_factory: Any) -> No
                     await m.get("k")
                 elapsed = anyio.current_time() - start
                 assert isinstance(info.value, TimeoutError)
-                assert 2.0 <= elapsed <= 2.2, elapsed
+                # on time: the watchdog ticks every 0.04 s here (at most two ticks late); the
+                # rest of the margin is for a loaded machine, well short of a retry (1 s)
+                assert 2.0 <= elapsed <= 2.5, elapsed
 
                 start = anyio.current_time()
                 with pytest.raises(TimeoutError) as caller:
@@ -338,7 +340,7 @@ async def test_timeouts_on_a_frozen_member(hazelcast_cluster_factory: Any) -> No
                         await m.get("k")
                 elapsed = anyio.current_time() - start
                 assert not isinstance(caller.value, OperationTimeoutError)
-                assert 1.0 <= elapsed <= 1.1, elapsed
+                assert 1.0 <= elapsed <= 1.3, elapsed
             finally:
                 member.resume()
             assert await m.get("k") == "v"
