@@ -168,7 +168,11 @@ async def test_load_balancers_pick_members_for_non_key_calls(
     async with hazelcast_cluster_factory(3) as cluster:
         for balancer in (RoundRobinLB(), RandomLB(), FirstMember()):
             async with HazelcastClient(**client_options(cluster), load_balancer=balancer) as client:
-                await wait_until(lambda c=client: len(c._connections.active) == 3, within=30)
+
+                def connected_to_all(c: HazelcastClient = client) -> bool:
+                    return len(c._connections.active) == 3
+
+                await wait_until(connected_to_all, within=30)
                 used: list[Connection] = []
 
                 def trace(
