@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import cProfile
 import io
+import math
 import pstats
 import sys
 import time
@@ -153,6 +154,58 @@ async def _native_gather(jobs: Sequence[Callable[[], Any]]) -> None:
         await gather_asyncio(jobs)
 
 
+async def one_task_layers(addresses: list[str], cluster_name: str, calls: int, rounds: int) -> str:
+    """CPU per ``Map.get`` at one task, unprofiled, through two layers: the proxy
+    (``await m.get(key)``) and ``InvocationService.invoke`` with a request encoded once
+    (routing, the connection, the reader task and the wait; no serialization, no codec).
+
+    Each layer runs ``rounds`` rounds of ``calls`` calls, alternating; the best round of
+    each is reported (on a shared machine the other rounds are this one plus noise). The
+    difference is what the proxy layer costs; compare the invoke layer with
+    ``benchmarks.loop_floor``.
+    """
+    import resource
+
+    import hztrio
+    from hztrio.protocol.codecs import map as map_codecs
+
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    async with hztrio.HazelcastClient(
+        cluster_name=cluster_name, cluster_members=addresses
+    ) as client:
+        bench_map = await client.get_map("profile-layers")
+        await bench_map.put("key", b"x" * 100)
+        key_data = bench_map._key_data("key")
+        partition_id = client.partition_service.get_partition_id("key")
+        request = map_codecs.MAP_GET.encode_request
+        invoke = client._invocations.invoke
+        name = bench_map.name
+
+        async def through_proxy() -> None:
+            await bench_map.get("key")
+
+        async def through_invoke() -> None:
+            await invoke(request(name, key_data, 1), partition_id=partition_id)
+
+        layers = {"proxy (Map.get)": through_proxy, "invoke": through_invoke}
+        best = dict.fromkeys(layers, math.inf)
+        for _ in range(max(calls // 4, 100)):  # warm up both
+            await through_proxy()
+            await through_invoke()
+        for _ in range(rounds):
+            for layer, call in layers.items():
+                started = cpu()
+                for _ in range(calls):
+                    await call()
+                best[layer] = min(best[layer], (cpu() - started) / calls * 1e6)
+    return "\n".join(
+        f"{layer}: {us:.1f} µs of CPU per call (best of {rounds})" for layer, us in best.items()
+    )
+
+
 async def bare_tasks(count: int, how: str) -> str:
     """RSS added by ``count`` tasks that only wait (no client): the event loop's share.
 
@@ -208,7 +261,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="RSS added by 10,000 tasks that only wait, started natively (a Trio nursery, "
         "asyncio.gather) or in an AnyIO task group; no client, no member",
     )
+    parser.add_argument(
+        "--layers",
+        action="store_true",
+        help="CPU per Map.get at one task through the proxy and through invoke() alone "
+        "(unprofiled, best of --rounds rounds of --calls calls)",
+    )
+    parser.add_argument("--rounds", type=int, default=12, help="with --layers (12)")
+    parser.add_argument("--calls", type=int, default=8000, help="with --layers (8,000)")
     args = parser.parse_args(argv)
+    if args.layers:
+        import anyio
+
+        with member(args) as (addresses, cluster_name):
+            report = anyio.run(
+                one_task_layers,
+                addresses,
+                cluster_name,
+                args.calls,
+                args.rounds,
+                backend=args.backend,
+            )
+        print(f"{args.backend}:\n{report}")
+        return 0
     if args.bare_tasks:
         import anyio
 

@@ -40,3 +40,19 @@ def test_loop_floor_smoke() -> None:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     for shape in ("trio-one-task", "trio-reader-task", "asyncio-protocol"):
         assert f"| {shape} |" in result.stdout
+
+
+def test_one_task_layers_smoke() -> None:
+    result = _run(
+        "benchmarks.profile_hztrio",
+        "--layers",
+        "--backend",
+        "trio",
+        "--calls",
+        "50",
+        "--rounds",
+        "1",
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "proxy (Map.get): " in result.stdout
+    assert "invoke: " in result.stdout
