@@ -3,14 +3,18 @@
 The design's API contract keeps the official client's vocabulary: code that imports
 ``from hazelcast.predicate import sql`` moves to ``from hztrio.predicate import sql``. The
 installed official client (a test dependency) is the oracle; names that are its internals,
-or that hztrio deliberately leaves out, are listed here with the reason.
+or that hztrio deliberately leaves out, are listed here with the reason. Checked against
+official 5.7; with a newer official client a missing name is a warning, not a failure (a
+new official release must not turn CI red before anyone has looked at what it added).
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import inspect
 import types
+import warnings
 
 import pytest
 
@@ -51,6 +55,14 @@ NOT_PUBLIC = {
 }
 
 
+CHECKED_AGAINST = (5, 7)
+
+
+def _official_version() -> tuple[int, ...]:
+    release = importlib.metadata.version("hazelcast-python-client")
+    return tuple(int(part) for part in release.split(".")[:2] if part.isdigit())
+
+
 def _own_public_names(module: types.ModuleType) -> set[str]:
     """What *module* itself defines or lists in ``__all__`` (not what it imports)."""
     names = getattr(module, "__all__", None)
@@ -76,7 +88,11 @@ def test_every_public_name_of_the_official_module_exists(official: str, ours: st
     module = importlib.import_module(ours)
     expected = _own_public_names(reference) - NOT_PUBLIC.get(official, set())
     missing = sorted(name for name in expected if not hasattr(module, name))
-    assert not missing, f"{ours} lacks {missing} (the official {official} has them)"
+    message = f"{ours} lacks {missing} (the official {official} has them)"
+    if missing and _official_version() > CHECKED_AGAINST:
+        warnings.warn(message, stacklevel=1)
+        return
+    assert not missing, message
 
 
 def test_the_top_level_and_the_load_balancers() -> None:
