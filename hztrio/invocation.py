@@ -44,7 +44,14 @@ from .protocol.codec import (
     set_correlation_and_partition,
     set_correlation_id,
 )
-from .protocol.frame import BACKUP_AWARE, BACKUP_EVENT, IS_EVENT, ClientMessage, copy_request
+from .protocol.frame import (
+    BACKUP_ACKS_OFFSET,
+    BACKUP_AWARE,
+    BACKUP_EVENT,
+    IS_EVENT,
+    ClientMessage,
+    copy_request,
+)
 
 if TYPE_CHECKING:
     import uuid
@@ -175,6 +182,13 @@ class InvocationService:
         self._tick = 0.1 if math.isinf(shortest) else min(0.1, max(0.005, shortest / 50))
         self._connections: ConnectionManager | None = None
         self._partitions: PartitionTable | None = None
+        #: smart routing's cache: the connection of each partition's owner, valid for the
+        #: partition table's owner list and the connection list it was built from
+        self._routes: list[Connection | None] = []
+        self._routes_owners: object = None
+        self._routes_listed: object = None
+        #: the backend's waiter class (set with the backend, on first use)
+        self._new_waiter: Callable[[], Waiter] | None = None
         #: listener registrations: correlation id of the registration → event handler
         self.event_handlers: dict[int, EventHandler] = {}
         #: responses that arrived for no pending invocation (cancelled or timed out calls)
@@ -276,7 +290,11 @@ class InvocationService:
                             event = inv.event
                             assert event is not None
                             await event.wait()
-                            error = self._outcome(inv)
+                            response = inv.response
+                            if response is not None and response.message_type:
+                                error = None  # the usual case, without a call
+                            else:
+                                error = self._outcome(inv)
                             if error is None:
                                 if inv.acks_expected > inv.acks_received:
                                     await self._wait_for_backups(inv)
@@ -426,7 +444,10 @@ class InvocationService:
         inv.acks_expected = inv.acks_received = 0
         inv.acks_event = None
         inv.acks_deadline = math.inf
-        inv.event = self.backend.new_waiter()
+        new_waiter = self._new_waiter
+        if new_waiter is None:
+            new_waiter = self._new_waiter = self.backend.new_waiter
+        inv.event = new_waiter()
         self._pending[correlation_id] = inv
         handler = inv.event_handler
         if handler is not None:
@@ -501,13 +522,28 @@ class InvocationService:
         assert connections is not None
         if inv.target_uuid is not None:
             return connections.get_connection(inv.target_uuid)
-        if self._smart and inv.partition_id >= 0:
+        partition_id = inv.partition_id
+        if self._smart and partition_id >= 0:
             assert self._partitions is not None
-            owner = self._partitions.owner(inv.partition_id)
-            if owner is not None:
-                connection = connections.get_connection(owner)
+            # The owner's connection, cached per partition until the partition table or
+            # the set of connections changes (both are replaced, never changed in place).
+            owners = self._partitions.owners
+            listed = connections.connection_list
+            routes = self._routes
+            if owners is not self._routes_owners or listed is not self._routes_listed:
+                self._routes_owners = owners
+                self._routes_listed = listed
+                routes = self._routes = [None] * len(owners)
+            if partition_id < len(routes):
+                connection = routes[partition_id]
                 if connection is not None:
                     return connection
+                owner = owners[partition_id]
+                if owner is not None:
+                    connection = connections.active.get(owner)
+                    if connection is not None:
+                        routes[partition_id] = connection
+                        return connection
         return connections.connection_for_any()
 
     async def _no_connection(self, inv: Invocation) -> BaseException:
@@ -609,14 +645,16 @@ class InvocationService:
                 if request is not None:
                     self.send_and_forget(connection, request)
             return
-        acks = inv.acks_expected = message.backup_acks
+        # message.backup_acks and inv.complete(message), inline: every response comes here
+        acks = inv.acks_expected = message.contents[0][BACKUP_ACKS_OFFSET]
         if acks:
             # the watchdog's clock (at most a tick old; a tick added: never early)
             now = self._now
             inv.acks_deadline = (
                 now + self._tick if now else self.backend.current_time()
             ) + self._backup_timeout
-        inv.complete(message)
+        inv.response = message
+        inv.event.set()
 
     def _handle_backup_ack(self, message: ClientMessage) -> None:
         self.backup_acks_received += 1

@@ -7,7 +7,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from .errors import ClientNotAllowedInClusterError, ClientOfflineError
-from .serialization.hash import hash_to_index
+from .serialization.hash import INT32_MIN
 
 if TYPE_CHECKING:
     from .net.connection import Connection
@@ -26,7 +26,9 @@ class PartitionTable:
 
     def __init__(self) -> None:
         self._count = 0
-        self._owners: list[uuid.UUID | None] = []
+        #: the owner of each partition, by partition id: a new list on every change, never
+        #: changed in place (so that an identity check tells a cached route is current)
+        self.owners: list[uuid.UUID | None] = []
         self._version = -1
         self._source: Connection | None = None
         #: set once the first non-empty table has been applied
@@ -46,7 +48,7 @@ class PartitionTable:
         return self.owner(partition_id)
 
     def owner(self, partition_id: int) -> uuid.UUID | None:
-        owners = self._owners
+        owners = self.owners
         if 0 <= partition_id < len(owners):
             return owners[partition_id]
         return None
@@ -56,13 +58,16 @@ class PartitionTable:
         count = self._count
         if count == 0:
             return -1
-        return hash_to_index(key_data.get_partition_hash(), count)
+        h = key_data.get_partition_hash()
+        if h == INT32_MIN:  # hash_to_index, inline: this is on every key's path
+            return 0
+        return abs(h) % count
 
     def check_partition_count(self, count: int) -> None:
         """Record the count an authentication reported; a different count is refused."""
         if self._count == 0:
             self._count = count
-            self._owners = [None] * count
+            self.owners = [None] * count
         elif count != self._count:
             raise ClientNotAllowedInClusterError(
                 f"Client can not work with this cluster because it has a different partition "
@@ -84,7 +89,7 @@ class PartitionTable:
                 if pid >= len(owners):
                     owners.extend([None] * (pid + 1 - len(owners)))
                 owners[pid] = member
-        self._owners = owners
+        self.owners = owners
         if self._count == 0:
             self._count = len(owners)
         self._version = version
@@ -95,7 +100,7 @@ class PartitionTable:
 
     def reset(self) -> None:
         """Forget the table (the client is now connected to a different cluster)."""
-        self._owners = [None] * self._count
+        self.owners = [None] * self._count
         self._version = -1
         self._source = None
         self.initialized = False

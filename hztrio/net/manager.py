@@ -170,7 +170,9 @@ class ConnectionManager:
         )
         self._ids = itertools.count(1)
         self.active: dict[uuid.UUID, Connection] = {}
-        self._connection_list: tuple[Connection, ...] = ()
+        #: the values of ``active``: a new tuple whenever ``active`` changes (so that an
+        #: identity check tells a cached route is current)
+        self.connection_list: tuple[Connection, ...] = ()
         self._all: set[Connection] = set()
         self._connecting: set[uuid.UUID] = set()
         #: addresses a connection is being opened to right now (see _connect)
@@ -221,7 +223,7 @@ class ConnectionManager:
         return self.random_connection()
 
     def random_connection(self) -> Connection | None:
-        connections = self._connection_list
+        connections = self.connection_list
         if not connections:
             return None
         if len(connections) == 1:
@@ -634,7 +636,7 @@ class ConnectionManager:
             self._new_cluster()
         self.cluster_id = cluster_id
         self.active[member_uuid] = connection
-        self._connection_list = tuple(self.active.values())
+        self.connection_list = tuple(self.active.values())
         self._member_failures.pop(member_uuid, None)
         _logger.info(
             "Authenticated with server %s:%s, server version: %s, local address: %s",
@@ -748,7 +750,7 @@ class ConnectionManager:
         member_uuid = connection.member_uuid
         if member_uuid is not None and self.active.get(member_uuid) is connection:
             del self.active[member_uuid]
-            self._connection_list = tuple(self.active.values())
+            self.connection_list = tuple(self.active.values())
             _logger.info("Removed connection to %s:%s", connection.remote_address, member_uuid)
             for observer in list(self._connection_removed):
                 observer(connection)

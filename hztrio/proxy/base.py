@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..partition import PartitionTable
     from ..protocol.frame import ClientMessage
     from ..serialization import Data, SerializationService
+    from ..serialization.compact import SchemaRegistry
 
 MAP_SERVICE = "hz:impl:mapService"
 
@@ -38,6 +39,10 @@ class SchemaReplicator(Protocol):
     @property
     def has_pending(self) -> bool:
         """Whether schemas were used that the cluster has not been sent yet."""
+
+    @property
+    def registry(self) -> SchemaRegistry:
+        """The schemas; its ``any_pending`` is ``has_pending`` as an attribute."""
 
     async def send_pending(self) -> None:
         """Send those schemas to the cluster; return once it has them."""
@@ -210,6 +215,9 @@ class Proxy:
         self._to_objects = context.serialization.to_objects
         self._to_object_pairs = context.serialization.to_object_pairs
         self._schemas = context.schemas
+        #: the schemas' registry, whose ``any_pending`` every request checks (an attribute:
+        #: no call on the hot path)
+        self._schema_registry = None if self._schemas is None else self._schemas.registry
         #: the calling task's thread id (bound to the event loop's own function on first use)
         self._thread_id: Callable[[], int] = self._first_thread_id
         self._name_partition = -1
@@ -300,8 +308,8 @@ class Proxy:
     def _invoke_on_partition(
         self, request: bytearray, partition_id: int, retryable: bool = False
     ) -> Coroutine[Any, Any, ClientMessage]:
-        schemas = self._schemas
-        if schemas is not None and schemas.has_pending:
+        registry = self._schema_registry
+        if registry is not None and registry.any_pending:
             return self._invoke_after_schemas(request, partition_id, retryable)
         return self._invocations.invoke(request, partition_id=partition_id, retryable=retryable)
 

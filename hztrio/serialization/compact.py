@@ -203,6 +203,12 @@ class SchemaRegistry:
         self._schemas: dict[int, Schema] = {}
         self._pending: dict[int, Schema] = {}
         self._resend_all = False
+        #: True if some schemas may be unknown to the cluster: ``has_pending`` as a plain
+        #: attribute, which the proxies read before every request
+        self.any_pending = False
+
+    def _pending_changed(self) -> None:
+        self.any_pending = bool(self._pending) or self._resend_all
 
     def get(self, schema_id: int) -> Schema | None:
         """The schema of that id, or ``None``."""
@@ -215,7 +221,7 @@ class SchemaRegistry:
     @property
     def has_pending(self) -> bool:
         """True if some schemas may be unknown to the cluster."""
-        return bool(self._pending) or self._resend_all
+        return self.any_pending
 
     @property
     def resend_all(self) -> bool:
@@ -234,6 +240,7 @@ class SchemaRegistry:
             return existing
         self._schemas[schema.schema_id] = schema
         self._pending[schema.schema_id] = schema
+        self.any_pending = True
         return schema
 
     def add_known(self, schema: Schema) -> Schema:
@@ -242,6 +249,7 @@ class SchemaRegistry:
         if existing is not None:
             _check_same(existing, schema)
             self._pending.pop(schema.schema_id, None)
+            self._pending_changed()
             return existing
         self._schemas[schema.schema_id] = schema
         return schema
@@ -250,6 +258,7 @@ class SchemaRegistry:
         """The cluster has these schemas now."""
         for schema in schemas:
             self._pending.pop(schema.schema_id, None)
+        self._pending_changed()
 
     def mark_all_sent(self, schemas: Iterable[Schema]) -> None:
         """``schemas`` were sent together (``sendAllSchemas``) to a new cluster."""
@@ -260,6 +269,7 @@ class SchemaRegistry:
         """Send every schema again (the client is connected to a new cluster)."""
         if self._schemas:
             self._resend_all = True
+            self.any_pending = True
 
 
 def _check_same(existing: Schema, schema: Schema) -> None:

@@ -21,7 +21,7 @@ __all__ = ["DEFAULT_MURMUR_SEED", "hash_to_index", "murmur_hash3_x86_32"]
 DEFAULT_MURMUR_SEED: Final = 0x01000193
 """The seed Hazelcast uses (Java ``HashUtil.DEFAULT_MURMUR_SEED``)."""
 
-_INT32_MIN: Final = -(2**31)
+INT32_MIN: Final = -(2**31)
 
 # Inputs of this many blocks or more take the lane path (measured break-even on CPython 3.11).
 _LANES_FROM: Final = 5
@@ -123,6 +123,6 @@ def hash_to_index(h: int, n: int) -> int:
 
     ``Integer.MIN_VALUE`` maps to 0 (Java takes ``abs`` of everything else).
     """
-    if h == _INT32_MIN:
+    if h == INT32_MIN:
         return 0
     return abs(h) % n
