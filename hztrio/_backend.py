@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import anyio
@@ -26,11 +26,16 @@ import sniffio
 
 
 class Waiter(Protocol):
-    """Wait once for ``set()``; ``set()`` before ``wait()`` makes ``wait()`` return at once."""
+    """Wait once for ``set()``; ``set()`` before ``wait()`` makes ``wait()`` return at once.
+
+    ``wait()`` is a plain function that returns the awaitable, so that the hot path awaits
+    the event loop's own primitive with no coroutine of ours in between: always write
+    ``await waiter.wait()``, never call it without awaiting the result at once.
+    """
 
     def set(self) -> None: ...
 
-    async def wait(self) -> None: ...
+    def wait(self) -> Awaitable[Any]: ...
 
 
 class DeadlineScope(Protocol):
@@ -96,12 +101,11 @@ class _TrioBackend(Backend):
                 self._task = None
                 return succeeded
 
-            async def wait(self) -> None:
+            def wait(self) -> Awaitable[Any]:
                 if self._done:
-                    await checkpoint()
-                    return
+                    return checkpoint()
                 self._task = current_task()
-                await wait_task_rescheduled(self._abort)
+                return wait_task_rescheduled(self._abort)
 
         self.new_waiter = TrioWaiter
 
@@ -120,20 +124,22 @@ class _AnyioBackend(Backend):
         self.current_time = loop.time
         # the loop given: asyncio.current_task() would look it up on every call
         self.current_task = functools.partial(asyncio.current_task, loop)
-        create_future = loop.create_future
+        future_class = asyncio.Future
 
         class FutureWaiter:
             __slots__ = ("_future",)
 
             def __init__(self) -> None:
-                self._future = create_future()
+                # what loop.create_future() makes, without its Python frame
+                self._future: asyncio.Future[None] = future_class(loop=loop)
 
             def set(self) -> None:
-                if not self._future.done():
-                    self._future.set_result(None)
+                future = self._future
+                if not future.done():
+                    future.set_result(None)
 
-            async def wait(self) -> None:
-                await self._future
+            def wait(self) -> Awaitable[Any]:
+                return self._future
 
         self.new_waiter = FutureWaiter
 

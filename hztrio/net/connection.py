@@ -403,32 +403,33 @@ class Connection:
         """Where the transport receives next: the rest of a large frame, in place, or the
         connection's receive buffer."""
         reader = self._message_reader
-        large = None if reader is None else reader.large_frame_buffer
-        if large is None:
+        if reader is None or reader.big_view is None:
             self._receiving_large = False
             return self._receive_view
+        large = reader.large_frame_buffer
+        assert large is not None
         self._receiving_large = True
         return large
-
-    def _buffer_updated(self, count: int) -> None:
-        if self._receiving_large:
-            self._received(count, None)
-        else:
-            self._received(count, self._receive_view[:count])
 
     def _data_received(self, data: bytes) -> None:
         """Bytes that arrived before the protocol was attached to this connection."""
         self._received(len(data), data)
 
-    def _received(self, count: int, data: bytes | memoryview | None) -> None:
-        """*count* bytes arrived: *data*, or (None) that many into the large frame's buffer."""
+    def _received(self, count: int, data: bytes | None = None) -> None:
+        """*count* bytes arrived: *data*, or (None) that many into the buffer that
+        :meth:`_get_buffer` named. The protocol's ``buffer_updated`` is this method."""
         reader = self._message_reader
         if self._closed or reader is None:
             return
         self.last_read_time = self._loop.time()
         self.bytes_received += count
         try:
-            messages = reader.received_into(count) if data is None else reader.feed(data)
+            if data is not None:
+                messages = reader.feed(data)
+            elif self._receiving_large:
+                messages = reader.received_into(count)
+            else:
+                messages = reader.feed(self._receive_view[:count])
         except ProtocolViolation as exc:
             self.close("protocol error", ProtocolError(f"{self.remote_address}: {exc}"))
             return
@@ -496,9 +497,10 @@ class Connection:
                     await checkpoint()  # let the other tasks run, then read on
                 else:
                     await wait_readable(sock)
-                large = reader.large_frame_buffer
-                if large is not None:
+                if reader.big_view is not None:
                     # a large frame: straight from the socket into its place
+                    large = reader.large_frame_buffer
+                    assert large is not None
                     try:
                         count = sock.recv_into(large)
                     except BlockingIOError:
@@ -644,7 +646,7 @@ class _AsyncioProtocol(asyncio.BufferedProtocol):
 
     def buffer_updated(self, nbytes: int) -> None:
         if self.connection is not None:
-            self.connection._buffer_updated(nbytes)
+            self.connection._received(nbytes)
         else:
             assert self._early_view is not None
             self._early.append(bytes(self._early_view[:nbytes]))
@@ -670,7 +672,7 @@ class _AsyncioProtocol(asyncio.BufferedProtocol):
         self.connection = connection
         # the hot path: the event loop calls the connection's methods without a hop
         self.get_buffer = connection._get_buffer  # type: ignore[method-assign]
-        self.buffer_updated = connection._buffer_updated  # type: ignore[method-assign,assignment]
+        self.buffer_updated = connection._received  # type: ignore[method-assign,assignment]
         for data in self._early:
             connection._data_received(data)
         self._early.clear()

@@ -165,7 +165,6 @@ class MessageReader:
         "_big",
         "_big_filled",
         "_big_flags",
-        "_big_view",
         "_buffer",
         "_contents",
         "_flags",
@@ -173,6 +172,7 @@ class MessageReader:
         "_fragments",
         "_max_message_size",
         "_message_size",
+        "big_view",
         "wanted",
     )
 
@@ -181,7 +181,9 @@ class MessageReader:
         #: a large frame being received in place: its payload buffer, a view of it, how
         #: much of it is filled, and the frame's flags
         self._big: bytearray | None = None
-        self._big_view: memoryview | None = None
+        #: the whole payload buffer of a large frame being received (None between large
+        #: frames): readers check it before asking for :attr:`large_frame_buffer`
+        self.big_view: memoryview | None = None
         self._big_filled = 0
         self._big_flags = 0
         self._contents: list[bytes] = []
@@ -209,7 +211,7 @@ class MessageReader:
         collected in pieces and joined. Such a frame's content is that ``bytearray``.
         None while no large frame is pending.
         """
-        view = self._big_view
+        view = self.big_view
         if view is None:
             return None
         return view[self._big_filled :]
@@ -231,9 +233,9 @@ class MessageReader:
     def _finish_big(self, out: list[ClientMessage]) -> None:
         """The large frame is complete: add it to the message (and that, if final, to out)."""
         big = self._big
-        assert big is not None and self._big_view is not None
-        self._big_view.release()
-        self._big = self._big_view = None
+        assert big is not None and self.big_view is not None
+        self.big_view.release()
+        self._big = self.big_view = None
         self._big_filled = 0
         self.wanted = 0
         flags = self._big_flags
@@ -265,7 +267,7 @@ class MessageReader:
         :attr:`large_frame_buffer`).
         """
         out: list[ClientMessage] = []
-        big_view = self._big_view
+        big_view = self.big_view
         if big_view is not None:
             filled = self._big_filled
             room = len(big_view) - filled
@@ -313,7 +315,7 @@ class MessageReader:
                         got = end - pos - FRAME_HEADER_SIZE
                         big[:got] = memoryview(buf)[pos + FRAME_HEADER_SIZE : end]
                         self._big = big
-                        self._big_view = memoryview(big)
+                        self.big_view = memoryview(big)
                         self._big_filled = got
                         self._big_flags = flags
                         pos = end
