@@ -41,7 +41,7 @@ from .protocol.codec import (
     Codec,
     P,
     list_of,
-    set_correlation_and_partition,
+    pack_correlation_and_partition,
     set_correlation_id,
 )
 from .protocol.frame import (
@@ -435,7 +435,7 @@ class InvocationService:
         """
         request = inv.request
         correlation_id = next(self._ids)
-        set_correlation_and_partition(request, correlation_id, inv.partition_id)
+        pack_correlation_and_partition(request, 10, correlation_id, inv.partition_id)
         if self._backup_acks and inv.bound_connection is None:
             request[5] |= _BACKUP_AWARE_HIGH_BYTE  # the flags are a little-endian uint16 at 4
         inv.connection = connection

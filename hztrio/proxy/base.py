@@ -301,9 +301,12 @@ class Proxy:
     def _invoke_on_key(
         self, request: bytearray, key_data: Data, retryable: bool = False
     ) -> Coroutine[Any, Any, ClientMessage]:
-        return self._invoke_on_partition(
-            request, self._partitions.get_partition_id(key_data), retryable
-        )
+        # _invoke_on_partition, inline: the path of every key operation
+        partition_id = self._partitions.get_partition_id(key_data)
+        registry = self._schema_registry
+        if registry is not None and registry.any_pending:
+            return self._invoke_after_schemas(request, partition_id, retryable)
+        return self._invocations.invoke(request, partition_id=partition_id, retryable=retryable)
 
     def _invoke_on_partition(
         self, request: bytearray, partition_id: int, retryable: bool = False

@@ -321,7 +321,8 @@ class Map(KeyLockProxy, Generic[KeyType, ValueType]):
     ) -> bytearray:
         """A put/set-like request: *with_max_idle*'s only when a max idle is given."""
         if max_idle is None:
-            return plain(self.name, key_data, value_data, self._thread_id(), to_millis(ttl))
+            millis = -1 if ttl is None else to_millis(ttl)  # no call in the usual case
+            return plain(self.name, key_data, value_data, self._thread_id(), millis)
         return with_max_idle(
             self.name, key_data, value_data, self._thread_id(), to_millis(ttl), to_millis(max_idle)
         )
