@@ -147,11 +147,6 @@ class Invocation:
         self.last_error: BaseException | None = None
         self.on_orphaned: OrphanHandler | None = None
 
-    def complete(self, response: ClientMessage) -> None:
-        self.response = response
-        if self.event is not None:
-            self.event.set()
-
     def fail(self, error: BaseException) -> None:
         self.error = error
         if self.event is not None:
@@ -645,7 +640,7 @@ class InvocationService:
                 if request is not None:
                     self.send_and_forget(connection, request)
             return
-        # message.backup_acks and inv.complete(message), inline: every response comes here
+        # every response comes here: the backup-ack count read inline (not the property)
         acks = inv.acks_expected = message.contents[0][BACKUP_ACKS_OFFSET]
         if acks:
             # the watchdog's clock (at most a tick old; a tick added: never early)

@@ -846,14 +846,9 @@ _FLAGS = struct.Struct("<H")
 _CORRELATION_AND_PARTITION = struct.Struct("<qi")
 
 
-#: ``pack_correlation_and_partition(buf, 10, correlation_id, partition_id)``: what
-#: :func:`set_correlation_and_partition` does, as a C call (for the invocation hot path)
+#: ``pack_correlation_and_partition(buf, 10, correlation_id, partition_id)`` writes both
+#: header fields of an encoded request at once (they are adjacent), as one C call
 pack_correlation_and_partition: Final = _CORRELATION_AND_PARTITION.pack_into
-
-
-def set_correlation_and_partition(buf: bytearray, correlation_id: int, partition_id: int) -> None:
-    """Write both header fields of an encoded request at once (they are adjacent)."""
-    _CORRELATION_AND_PARTITION.pack_into(buf, 10, correlation_id, partition_id)
 
 
 def set_correlation_id(buf: bytearray, correlation_id: int) -> None:

@@ -16,7 +16,7 @@ import anyio.lowlevel
 import pytest
 
 from hztrio.net.connection import WRITE_BUDGET, Connection, open_asyncio_connection
-from hztrio.protocol.codec import set_correlation_and_partition, set_correlation_id
+from hztrio.protocol.codec import pack_correlation_and_partition, set_correlation_id
 from hztrio.protocol.codecs import client as client_codecs
 from hztrio.protocol.codecs import map as map_codecs
 from hztrio.protocol.frame import (
@@ -97,10 +97,10 @@ def test_copy_request_gives_a_segmented_message_a_header_of_its_own() -> None:
     split = service.split_bytes(os.urandom(BIG))
     original = map_codecs.MAP_SET.encode_request("m", Data(b"\0" * 12), split, 1, -1)
     assert isinstance(original, SegmentedMessage)
-    set_correlation_and_partition(original, 7, 3)
+    pack_correlation_and_partition(original, 10, 7, 3)
     copy = copy_request(original)
     assert isinstance(copy, SegmentedMessage)
-    set_correlation_and_partition(copy, 8, 4)
+    pack_correlation_and_partition(copy, 10, 8, 4)
     assert parse_message(original).correlation_id == 7
     assert parse_message(copy).correlation_id == 8
     assert copy.parts == original.parts and copy.parts is not original.parts
