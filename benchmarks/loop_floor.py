@@ -48,9 +48,10 @@ def _serve() -> None:
         conn.sendall(data)
 
 
-def _cpu() -> float:
+def _cpu() -> tuple[float, float]:
+    """This process's (user, system) CPU seconds so far."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    return usage.ru_utime, usage.ru_stime
 
 
 def _connect(port: int) -> socket.socket:
@@ -63,15 +64,19 @@ def _connect(port: int) -> socket.socket:
 class _Meter:
     def __init__(self, count: int) -> None:
         self.count = count
-        self.started = self.cpu = 0.0
-        self.result: tuple[float, float] | None = None
+        self.started = 0.0
+        self.cpu = (0.0, 0.0)
+        #: round trips/s, then user and system CPU µs per round trip
+        self.result: tuple[float, float, float] | None = None
 
     def start(self) -> None:
         self.started, self.cpu = time.perf_counter(), _cpu()
 
     def stop(self) -> None:
-        elapsed, cpu = time.perf_counter() - self.started, _cpu() - self.cpu
-        self.result = (self.count / elapsed, cpu / self.count * 1e6)
+        elapsed = time.perf_counter() - self.started
+        (user, system), (user0, system0) = _cpu(), self.cpu
+        scale = 1e6 / self.count
+        self.result = (self.count / elapsed, (user - user0) * scale, (system - system0) * scale)
 
 
 def trio_one_task(port: int, meter: _Meter) -> None:
@@ -167,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         args.round_trips, args.repeat = 200, 1
     if args.pin:
         os.sched_setaffinity(0, {1})
-    results: dict[str, list[tuple[float, float]]] = {name: [] for name in SHAPES}
+    results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in SHAPES}
     for _ in range(args.repeat):
         for name, shape in SHAPES.items():
             command = [sys.executable, "-m", "benchmarks.loop_floor", "--serve"]
@@ -183,15 +188,20 @@ def main(argv: list[str] | None = None) -> int:
                     results[name].append(meter.result)
                 finally:
                     server.kill()
-    print("| loop shape | round trips/s (median) | client CPU per round trip (median, min-max) |")
-    print("|---|---:|---:|")
+    print(
+        "| loop shape | round trips/s (median) | client CPU per round trip (median, min-max) "
+        "| of which user / system (medians) |"
+    )
+    print("|---|---:|---:|---:|")
     for name, rounds in results.items():
-        rates = sorted(rate for rate, _ in rounds)
-        cpus = sorted(cpu for _, cpu in rounds)
         middle = len(rounds) // 2
+        rates = sorted(rate for rate, _, _ in rounds)
+        cpus = sorted(user + system for _, user, system in rounds)
+        users = sorted(user for _, user, _ in rounds)
+        systems = sorted(system for _, _, system in rounds)
         print(
             f"| {name} | {rates[middle]:,.0f} | {cpus[middle]:.1f} µs "
-            f"({cpus[0]:.1f}-{cpus[-1]:.1f}) |"
+            f"({cpus[0]:.1f}-{cpus[-1]:.1f}) | {users[middle]:.1f} / {systems[middle]:.1f} µs |"
         )
     return 0
 

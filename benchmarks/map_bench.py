@@ -34,6 +34,7 @@ import os
 import platform
 import queue
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -136,6 +137,13 @@ class CellResult:
     member_cpu_us_per_op: float | None
     #: which --repeat round this cell comes from (0-based)
     round: int = 0
+    #: the kernel's part of ``cpu_us_per_op`` (system time: the socket calls, the waits)
+    sys_us_per_op: float | None = None
+
+
+def system_cpu_seconds() -> float:
+    """The system (kernel) CPU time of this process, all its threads, in seconds."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_stime
 
 
 class Window:
@@ -153,11 +161,13 @@ class Window:
         self.member_pid = member_pid
         self.start_ns = self.end_ns = 0
         self.cpu_start = self.cpu_end = 0.0
+        self.sys_start = self.sys_end = 0.0
         self.member_cpu_start: float | None = None
         self.member_cpu_end: float | None = None
 
     def begin(self) -> None:
         self.member_cpu_start = process_cpu_seconds(self.member_pid)
+        self.sys_start = system_cpu_seconds()
         self.cpu_start = time.process_time()
         self.start_ns = time.perf_counter_ns()
         self.phase = MEASURE
@@ -166,6 +176,7 @@ class Window:
         self.phase = STOP
         self.end_ns = time.perf_counter_ns()
         self.cpu_end = time.process_time()
+        self.sys_end = system_cpu_seconds()
         self.member_cpu_end = process_cpu_seconds(self.member_pid)
 
     def stop(self) -> None:
@@ -191,6 +202,7 @@ class Window:
             max_us=(latencies[-1] / 1e3) if ops else 0.0,
             cpu_us_per_op=(self.cpu_end - self.cpu_start) * per_op,
             member_cpu_us_per_op=member_cpu,
+            sys_us_per_op=(self.sys_end - self.sys_start) * per_op,
         )
 
 
@@ -655,7 +667,7 @@ def run_benchmark(
                 _progress(
                     f"  {client} c={cell.concurrency}: {cell.ops_per_s:,.0f} ops/s, "
                     f"p50 {cell.p50_us:,.0f} µs, p99 {cell.p99_us:,.0f} µs, "
-                    f"CPU {cell.cpu_us_per_op:,.0f} µs/op"
+                    f"CPU {cell.cpu_us_per_op:,.0f} µs/op (system {cell.sys_us_per_op:,.0f})"
                 )
             _progress(f"  ({time.monotonic() - started:.1f} s)")
             results.extend(cells)
@@ -716,8 +728,8 @@ def format_results(summaries: Sequence[Summary], ratio_rows: Sequence[dict[str, 
         header += " ops/s min-max |"
         rule += "---:|"
     lines = [
-        header + " p50 µs | p99 µs | CPU µs/op | member CPU µs/op |",
-        rule + "---:|---:|---:|---:|",
+        header + " p50 µs | p99 µs | CPU µs/op | of which system | member CPU µs/op |",
+        rule + "---:|---:|---:|---:|---:|",
     ]
     for s in summaries:
         r = s.result
@@ -725,7 +737,9 @@ def format_results(summaries: Sequence[Summary], ratio_rows: Sequence[dict[str, 
         if spread:
             row += f" {s.min_ops_per_s:,.0f}-{s.max_ops_per_s:,.0f} |"
         member = "n/a" if r.member_cpu_us_per_op is None else f"{r.member_cpu_us_per_op:,.0f}"
-        row += f" {r.p50_us:,.0f} | {r.p99_us:,.0f} | {r.cpu_us_per_op:,.1f} | {member} |"
+        system = "n/a" if r.sys_us_per_op is None else f"{r.sys_us_per_op:,.1f}"
+        row += f" {r.p50_us:,.0f} | {r.p99_us:,.0f} | {r.cpu_us_per_op:,.1f} | {system} |"
+        row += f" {member} |"
         lines.append(row)
     if ratio_rows:
         lines += [

@@ -161,6 +161,8 @@ class Cell:
     member_cpu_us_per_op: float | None
     round: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the kernel's part of ``cpu_us_per_op`` (None where it was not measured: the Java client)
+    sys_us_per_op: float | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Cell:
@@ -188,6 +190,7 @@ def window_cell(
         cpu_us_per_op=result.cpu_us_per_op,
         member_cpu_us_per_op=result.member_cpu_us_per_op,
         extra=extra or {},
+        sys_us_per_op=result.sys_us_per_op,
     )
 
 
@@ -999,6 +1002,8 @@ def _cell_line(cell: Cell) -> str:
         f"{cell.ops_per_s:,.1f} ops/s, p50 {fmt_us(cell.p50_us)}, p99 {fmt_us(cell.p99_us)}, "
         f"CPU {fmt_us(cell.cpu_us_per_op)}/op"
     )
+    if cell.sys_us_per_op is not None:
+        line += f" (system {fmt_us(cell.sys_us_per_op)})"
     if cell.scenario == "in-flight":
         e = cell.extra
         line += (
@@ -1179,10 +1184,10 @@ def format_tables(
     by_key = {(r["scenario"], r["client"]): r for r in rows}
     header = "| scenario | client | ops/s |" + (" ops/s min-max |" if spread else "")
     header += (
-        " p50 | p99 | CPU/op | member CPU/op | ops/s ÷ official-asyncio |"
+        " p50 | p99 | CPU/op | of which system | member CPU/op | ops/s ÷ official-asyncio |"
         " CPU/op ÷ official-asyncio | ops/s ÷ java |"
     )
-    rule = "|---|---|---:|" + ("---:|" if spread else "") + "---:|---:|---:|---:|---:|---:|---:|"
+    rule = "|---|---|---:|" + ("---:|" if spread else "") + "---:|" * 8
     lines = [header, rule]
     for (scenario, client), summary in summaries.items():
         c = summary.cell
@@ -1192,7 +1197,8 @@ def format_tables(
             line += f" {fmt_ops(summary.min_ops_per_s)}-{fmt_ops(summary.max_ops_per_s)} |"
         line += (
             f" {fmt_us(c.p50_us)} | {fmt_us(c.p99_us)} | {fmt_us(c.cpu_us_per_op)} |"
-            f" {fmt_us(c.member_cpu_us_per_op)} | {fmt_ratio(r['ops_vs_official_asyncio'])} |"
+            f" {fmt_us(c.sys_us_per_op)} | {fmt_us(c.member_cpu_us_per_op)} |"
+            f" {fmt_ratio(r['ops_vs_official_asyncio'])} |"
             f" {fmt_ratio(r['cpu_vs_official_asyncio'])} | {fmt_ratio(r['ops_vs_java'])} |"
         )
         lines.append(line)
