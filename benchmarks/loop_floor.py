@@ -129,9 +129,15 @@ def asyncio_protocol(port: int, meter: _Meter) -> None:
         loop = asyncio.get_running_loop()
         waiting: list[asyncio.Future[bytes]] = []
 
-        class Echo(asyncio.Protocol):
-            def data_received(self, data: bytes) -> None:
-                waiting.pop().set_result(data)
+        class Echo(asyncio.BufferedProtocol):
+            def __init__(self) -> None:
+                self.buffer = bytearray(65536)
+
+            def get_buffer(self, sizehint: int) -> bytearray:
+                return self.buffer
+
+            def buffer_updated(self, nbytes: int) -> None:
+                waiting.pop().set_result(bytes(self.buffer[:nbytes]))
 
         transport, _ = await loop.create_connection(Echo, sock=_connect(port))
         for i in range(WARMUP + meter.count):
