@@ -503,10 +503,12 @@ class Connection:
                     assert large is not None
                     try:
                         count = sock.recv_into(large)
+                        busy = count == len(large)
                     except BlockingIOError:
                         busy = False
                         continue
-                    busy = count == len(large)
+                    finally:
+                        del large  # a view of the frame's buffer (see the end of the loop)
                     if not count:
                         self.close("the member closed the connection", None)
                         return
@@ -526,8 +528,12 @@ class Connection:
                 self.last_read_time = now()
                 self.bytes_received += count
                 self.messages_received += len(messages)
-                for message in messages:
-                    on_message(self, message)
+                if messages:
+                    for message in messages:
+                        on_message(self, message)
+                    # Not kept until the next read: the reader reuses a large frame's
+                    # buffer only once nothing refers to it.
+                    del message, messages
         except OSError as exc:
             self.close(f"read failed: {exc!r}", exc)
         except ProtocolViolation as exc:

@@ -13,6 +13,7 @@ Nothing here performs I/O or imports an event loop library.
 from __future__ import annotations
 
 import struct
+import sys
 from collections.abc import Iterator
 from typing import Final
 
@@ -55,6 +56,13 @@ FRAME_HEADER_SIZE: Final = 6
 #: A frame missing more than this many bytes is received in place, into a buffer of its own
 #: size (see MessageReader.large_frame_buffer).
 _LARGE_FROM: Final = 256 * 1024
+
+#: ``sys.getrefcount`` where the interpreter has one (CPython): a large frame's buffer is
+#: reused only when nothing but its reader refers to it any more, else never
+_getrefcount: Final = getattr(sys, "getrefcount", None)
+
+#: ``feed`` calls without a large frame after which a reader lets go of its spare buffer
+_SPARE_FEEDS: Final = 64
 
 #: The largest message (after reassembly) a reader accepts. Anything larger is treated as a
 #: protocol violation: the connection is closed instead of allocating the memory.
@@ -172,6 +180,9 @@ class MessageReader:
         "_fragments",
         "_max_message_size",
         "_message_size",
+        "_probe",
+        "_spare",
+        "_spare_feeds",
         "big_view",
         "wanted",
     )
@@ -181,6 +192,13 @@ class MessageReader:
         #: a large frame being received in place: its payload buffer, a view of it, how
         #: much of it is filled, and the frame's flags
         self._big: bytearray | None = None
+        #: the last large frame's buffer, for the next one (see _large_buffer), and the
+        #: feed() calls since it was last used
+        self._spare: bytearray | None = None
+        self._spare_feeds = 0
+        #: a buffer no one else ever sees: its reference count is the spare's when nothing
+        #: else refers to that
+        self._probe = bytearray()
         #: the whole payload buffer of a large frame being received (None between large
         #: frames): readers check it before asking for :attr:`large_frame_buffer`
         self.big_view: memoryview | None = None
@@ -230,6 +248,33 @@ class MessageReader:
             self.wanted = len(big) - self._big_filled
         return out
 
+    def _large_buffer(self, size: int) -> bytearray:
+        """A buffer for the *size* payload bytes of a large frame.
+
+        That is the previous large frame's buffer when it is at least as large (at most
+        twice) and nothing but this reader refers to it any more: no message, value or
+        memoryview. Otherwise it is a new buffer, kept for the next large frame. A fresh
+        buffer of many MiB costs a page fault per 4 KiB as it is filled, more than
+        receiving the bytes does; a reused one is already mapped.
+        """
+        self._spare_feeds = 0
+        spare = self._spare
+        probe = self._probe
+        if (
+            spare is not None
+            and size <= len(spare) <= 2 * size
+            and _getrefcount is not None
+            # the same references to both (attribute, local, argument): no one else's
+            and _getrefcount(spare) == _getrefcount(probe)
+        ):
+            if len(spare) != size:
+                del spare[size:]
+            return spare
+        # let go of the old buffer first: the allocator may give its memory to the new one
+        spare = self._spare = None
+        buffer = self._spare = bytearray(size)
+        return buffer
+
     def _finish_big(self, out: list[ClientMessage]) -> None:
         """The large frame is complete: add it to the message (and that, if final, to out)."""
         big = self._big
@@ -268,7 +313,12 @@ class MessageReader:
         """
         out: list[ClientMessage] = []
         big_view = self.big_view
-        if big_view is not None:
+        if big_view is None:
+            if self._spare is not None:
+                self._spare_feeds += 1
+                if self._spare_feeds > _SPARE_FEEDS:
+                    self._spare = None  # no large frame for a while: give the memory back
+        else:
             filled = self._big_filled
             room = len(big_view) - filled
             size = len(data)
@@ -311,7 +361,7 @@ class MessageReader:
                     self.wanted = missing
                     if missing > _LARGE_FROM:
                         # a large frame: a buffer of its size, filled in place from now on
-                        big = bytearray(length - FRAME_HEADER_SIZE)
+                        big = self._large_buffer(length - FRAME_HEADER_SIZE)
                         got = end - pos - FRAME_HEADER_SIZE
                         big[:got] = memoryview(buf)[pos + FRAME_HEADER_SIZE : end]
                         self._big = big

@@ -63,6 +63,21 @@ async def test_every_single_value_call_sends_a_large_value_whole(client: Hazelca
     assert view is not None and view.value == c
 
 
+async def test_large_values_received_in_turn_stay_intact(client: HazelcastClient) -> None:
+    """A connection receives the next large frame into the last one's buffer once nothing
+    refers to that any more: what earlier calls returned is never overwritten."""
+    m = await client.get_map(unique("large"))
+    values = [os.urandom(2 * MiB) for _ in range(3)]  # one size: each frame fits the last
+    await m.put_all(dict(enumerate(values)))
+    got = [await m.get(i % 3) for i in range(9)]
+    views = [await m.get_entry_view(i) for i in range(3)]
+    smaller = os.urandom(MiB + 1)
+    await m.set("smaller", smaller)
+    assert await m.get("smaller") == smaller
+    assert got == [values[i % 3] for i in range(9)]
+    assert [view.value for view in views if view is not None] == values
+
+
 async def test_large_string_and_list_values(client: HazelcastClient) -> None:
     m = await client.get_map(unique("large"))
     text = "zażółć gęślą jaźń " * 60_000  # about 1.3 MB of UTF-8

@@ -7,6 +7,7 @@ official client package is also used as an oracle for messages the appendix lack
 from __future__ import annotations
 
 import struct
+import tracemalloc
 import uuid
 
 import pytest
@@ -397,6 +398,94 @@ def test_reader_receives_a_large_frame_in_place_through_its_buffer() -> None:
     assert map_codecs.MAP_PUT.decode_request(got[0])[2] == value
     with pytest.raises(ValueError, match="does not fit"):
         reader.received_into(1)
+
+
+def _large_message(value_size: int, fill: int, correlation_id: int = 9) -> tuple[bytes, bytes]:
+    value = bytes([fill]) * value_size
+    buf = map_codecs.MAP_PUT.encode_request("big", KEY1, value, 1, -1)
+    set_correlation_id(buf, correlation_id)
+    return value, bytes(buf)
+
+
+def _read_one(reader: MessageReader, message: bytes, chunk: int = 65536) -> ClientMessage:
+    got: list[ClientMessage] = []
+    for i in range(0, len(message), chunk):
+        got += reader.feed(message[i : i + chunk])
+    assert len(got) == 1
+    return got[0]
+
+
+def _value_of(message: ClientMessage) -> bytes:
+    return map_codecs.MAP_PUT.decode_request(message)[2]  # type: ignore[no-any-return]
+
+
+def test_reader_reuses_a_large_frame_buffer_nothing_refers_to() -> None:
+    size = 4 << 20
+    reader = MessageReader()
+    first_value, first = _large_message(size, 1)
+    second_value, second = _large_message(size, 2)
+    assert _value_of(_read_one(reader, first)) == first_value
+    tracemalloc.start()
+    try:
+        message = _read_one(reader, second)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < size // 2  # the chunks only: no second buffer of the frame's size
+    assert _value_of(message) == second_value
+
+
+@pytest.mark.parametrize("holder", ["message", "content", "memoryview"])
+def test_reader_never_reuses_a_large_frame_buffer_still_referred_to(holder: str) -> None:
+    size = 1 << 20
+    reader = MessageReader()
+    first_value, first = _large_message(size, 1)
+    message = _read_one(reader, first)
+    content = message.contents[-1]
+    kept: object = {
+        "message": message,
+        "content": content,
+        "memoryview": memoryview(content)[100:200],
+    }[holder]
+    expected = bytes(content)
+    del message, content
+    second_value, second = _large_message(size, 2)
+    assert _value_of(_read_one(reader, second)) == second_value
+    if isinstance(kept, ClientMessage):
+        assert _value_of(kept) == first_value
+        assert bytes(kept.contents[-1]) == expected
+    elif isinstance(kept, memoryview):
+        assert kept.tobytes() == expected[100:200]
+    else:
+        assert bytes(kept) == expected  # type: ignore[call-overload]
+
+
+def test_reader_large_frames_of_other_sizes_get_buffers_of_their_size() -> None:
+    reader = MessageReader()
+    for size, fill in [(1 << 20, 1), (600 << 10, 2), (1 << 20, 3), (300 << 10, 4), (1 << 20, 5)]:
+        value, data = _large_message(size, fill)
+        message = _read_one(reader, data)
+        assert len(message.contents[-1]) == size
+        assert _value_of(message) == value
+        del message  # so that the next frame may reuse this one's buffer
+
+
+def test_reader_lets_go_of_its_spare_buffer_after_small_traffic() -> None:
+    size = 4 << 20
+    reader = MessageReader()
+    tracemalloc.start()
+    try:
+        value, data = _large_message(size, 1)
+        assert _value_of(_read_one(reader, data)) == value
+        del value, data
+        held, _ = tracemalloc.get_traced_memory()
+        small = _messages(1)
+        for _ in range(100):
+            assert len(reader.feed(small)) == 1
+        released, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert held - released > size // 2
 
 
 def test_reader_large_frame_counts_towards_the_message_limit() -> None:
