@@ -125,7 +125,9 @@ class Params:
     entries: int = 100_000
     large_size: int = 16 << 20
     iterations: int = 3
-    warmup_iterations: int = 1
+    #: two: a process's C allocator settles only after its second call with a 16 MiB
+    #: result (the first two map fresh memory and page-fault; later ones reuse it)
+    warmup_iterations: int = 2
     in_flight: int = 10_000
 
 
