@@ -10,6 +10,7 @@ the message of its own); these tests go through every path on each backend.
 from __future__ import annotations
 
 import os
+import tracemalloc
 
 import anyio
 import pytest
@@ -76,6 +77,23 @@ async def test_large_values_received_in_turn_stay_intact(client: HazelcastClient
     assert await m.get("smaller") == smaller
     assert got == [values[i % 3] for i in range(9)]
     assert [view.value for view in views if view is not None] == values
+
+
+async def test_a_connection_reuses_its_large_frame_buffer(client: HazelcastClient) -> None:
+    """The second get of a large value allocates only the bytes it returns: the response is
+    received into the buffer of the first one, which nothing refers to any more."""
+    m = await client.get_map(unique("large"))
+    value = os.urandom(2 * MiB)
+    await m.set("k", value)
+    assert await m.get("k") == value  # the first large frame gets a buffer of its own
+    tracemalloc.start()
+    try:
+        got = await m.get("k")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert got == value
+    assert peak < 3 * MiB  # the bytes returned (2 MiB), not another receive buffer
 
 
 async def test_large_string_and_list_values(client: HazelcastClient) -> None:
