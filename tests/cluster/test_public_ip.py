@@ -21,10 +21,21 @@ from hztrio import HazelcastClient
 from hztrio.net.connection import Connection
 from hztrio.protocol.codecs import map as map_codecs
 from hztrio.protocol.types import Address, EndpointQualifier, MemberInfo
-from hztrio.testing import Cluster, compile_java, start_cluster_sync
+from hztrio.testing import Cluster, compile_java, member_version, start_cluster_sync
 from tests.conftest import client_options, unique, wait_until
 
-pytestmark = [pytest.mark.anyio, pytest.mark.timeout(90)]
+pytestmark = [
+    pytest.mark.anyio,
+    pytest.mark.timeout(90),
+    # A 5.3 member does not join the running master through this strategy: it forms a
+    # cluster of its own and merges about 5 s later, and a member that merged may leave
+    # its public address out of its address map (seen with 5.3.0; 5.4.0 and later join at
+    # once and always report it).
+    pytest.mark.skipif(
+        tuple(int(part) for part in member_version().split(".")[:2]) < (5, 4),
+        reason="5.3 members that merge instead of joining lose their public address",
+    ),
+]
 
 JAVA = Path(__file__).parent.parent / "java"
 STRATEGY = '<discovery-strategy class="hztrio.test.PublicAddressDiscovery" enabled="true"/>'
