@@ -25,10 +25,7 @@ from hztrio.protocol.types import Address, EndpointQualifier, MemberInfo
 from hztrio.testing import Cluster, compile_java, member_version, start_cluster_sync
 from tests.conftest import client_options, unique, wait_until
 
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.timeout(90),
-]
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(90)]
 
 JAVA = Path(__file__).parent.parent / "java"
 STRATEGY = '<discovery-strategy class="hztrio.test.PublicAddressDiscovery" enabled="true"/>'
@@ -62,9 +59,7 @@ def _skip_unless_every_member_is_public(cluster: Cluster) -> None:
     """
 
     async def missing() -> list[Address]:
-        async with HazelcastClient(
-            **client_options(cluster, cluster_members=[cluster.members[0].address])
-        ) as client:
+        async with first_member_client(cluster) as client:
             members = await wait_for_members(client)
             return [m.address for m in members if PUBLIC not in (m.address_map or {})]
 
