@@ -74,7 +74,8 @@ class _TrioBackend(Backend):
         self.name = "trio"
         self._trio = trio
         self.current_task = lowlevel.current_task
-        self.current_time = trio.current_time
+        # the run's clock itself: trio.current_time() looks it up through two more calls
+        self.current_time = lowlevel.current_clock().current_time
         wait_task_rescheduled = lowlevel.wait_task_rescheduled
         reschedule = lowlevel.reschedule
         current_task = lowlevel.current_task

@@ -55,8 +55,10 @@ _DESTROY_PROXY = client_codecs.CLIENT_DESTROY_PROXY
 
 
 # Hazelcast's "thread id" of each task: numbers from one counter, never reused. Trio tasks
-# are weakly referenced; an asyncio task's number is dropped when it is done.
-_task_ids: weakref.WeakKeyDictionary[object, int] = weakref.WeakKeyDictionary()
+# are keyed by a weak reference whose callback drops the entry with the task (a plain dict:
+# a WeakKeyDictionary's lookup is a Python call); an asyncio task's number is dropped when
+# it is done.
+_task_ids: dict[weakref.ref[object], int] = {}
 _asyncio_task_ids: dict[object, int] = {}
 _next_task_id = itertools.count(1)
 
@@ -69,8 +71,12 @@ def _new_asyncio_task_id(task: asyncio.Task[Any] | None) -> int:
     return number
 
 
+def _forget_trio_task(reference: weakref.ref[object]) -> None:
+    _task_ids.pop(reference, None)
+
+
 def _new_trio_task_id(task: object) -> int:
-    number = _task_ids[task] = next(_next_task_id)
+    number = _task_ids[weakref.ref(task, _forget_trio_task)] = next(_next_task_id)
     return number
 
 
@@ -80,11 +86,12 @@ def thread_id_function(backend: Backend) -> Callable[[], int]:
     current_task = backend.current_task
     if backend.name == "trio":
         trio_ids = _task_ids
+        ref = weakref.ref
 
         def trio_thread_id() -> int:
             task = current_task()
             try:
-                return trio_ids[task]
+                return trio_ids[ref(task)]
             except KeyError:
                 return _new_trio_task_id(task)
 
@@ -111,7 +118,7 @@ def thread_id() -> int:
     if sniffio.current_async_library() == "trio":
         task = trio.lowlevel.current_task()
         try:
-            return _task_ids[task]
+            return _task_ids[weakref.ref(task)]
         except KeyError:
             return _new_trio_task_id(task)
     current = asyncio.current_task()
@@ -135,7 +142,7 @@ def adopt_thread_id(number: int) -> None:
     Call it first thing in the task.
     """
     if sniffio.current_async_library() == "trio":
-        _task_ids[trio.lowlevel.current_task()] = number
+        _task_ids[weakref.ref(trio.lowlevel.current_task(), _forget_trio_task)] = number
         return
     task = asyncio.current_task()
     if task is None:
