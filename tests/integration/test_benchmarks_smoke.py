@@ -42,6 +42,16 @@ def test_loop_floor_smoke() -> None:
         assert f"| {shape} |" in result.stdout
 
 
+def test_loop_floor_many_tasks_smoke() -> None:
+    # the shapes with a writer task and many callers (hztrio with operations in flight)
+    result = _run("benchmarks.loop_floor", "--smoke", "--tasks", "16")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "16 round trips in flight" in result.stdout
+    for shape in ("trio-reader-task", "asyncio-protocol"):
+        assert f"| {shape} |" in result.stdout
+    assert "trio-one-task" not in result.stdout
+
+
 def test_one_task_layers_smoke() -> None:
     result = _run(
         "benchmarks.profile_hztrio",
