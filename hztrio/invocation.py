@@ -434,11 +434,13 @@ class InvocationService:
         if self._backup_acks and inv.bound_connection is None:
             request[5] |= _BACKUP_AWARE_HIGH_BYTE  # the flags are a little-endian uint16 at 4
         inv.connection = connection
-        inv.response = None
-        inv.error = None
-        inv.acks_expected = inv.acks_received = 0
-        inv.acks_event = None
-        inv.acks_deadline = math.inf
+        if inv.event is not None:
+            # a retry: clear what the previous attempt left (a first one finds it clear)
+            inv.response = None
+            inv.error = None
+            inv.acks_expected = inv.acks_received = 0
+            inv.acks_event = None
+            inv.acks_deadline = math.inf
         new_waiter = self._new_waiter
         if new_waiter is None:
             new_waiter = self._new_waiter = self.backend.new_waiter

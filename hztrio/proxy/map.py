@@ -337,7 +337,10 @@ class Map(KeyLockProxy, Generic[KeyType, ValueType]):
         """Like :meth:`put` without returning the previous value (cheaper)."""
         key_data = self._key_data(key)
         value_data = self._value_data(value)
-        request = self._ttl_request(_SET, _SET_MAX_IDLE, key_data, value_data, ttl, max_idle)
+        if ttl is None and max_idle is None:  # _ttl_request's usual case, inline
+            request = _SET(self.name, key_data, value_data, self._thread_id(), -1)
+        else:
+            request = self._ttl_request(_SET, _SET_MAX_IDLE, key_data, value_data, ttl, max_idle)
         await self._invoke_on_key(request, key_data)
 
     async def put_if_absent(

@@ -622,9 +622,14 @@ class SerializationService:
         self._resolved: dict[type, _Resolved] = {}
 
         self._base_encoders = _fast_encoders(prefix, self._int_type)
-        self._pack_bytes_head = functools.partial(
-            struct.Struct(prefix + "8si").pack, _header(0, c.CONSTANT_TYPE_BYTE_ARRAY)
+        pack_length = struct.Struct(prefix + "8si").pack
+        #: the header and length that start a top-level ``bytes``/``str`` Data of n bytes:
+        #: ``Data(pack_str_head(len(raw)) + raw)`` is ``to_data`` of a ``str`` encoded to
+        #: *raw*, for the proxies' key path, which inlines it
+        self.pack_bytes_head = functools.partial(
+            pack_length, _header(0, c.CONSTANT_TYPE_BYTE_ARRAY)
         )
+        self.pack_str_head = functools.partial(pack_length, _header(0, c.CONSTANT_TYPE_STRING))
         self._base_encoders[list] = self._generic_encoder(self._builtin[list])
         # a built-in serializer -> the fast top-level encoder that writes the same bytes
         self._fast_by_serializer: dict[int, _Encoder] = {
@@ -704,7 +709,7 @@ class SerializationService:
     def split_bytes(self, value: bytes) -> SplitData:
         """``value`` (``bytes``) as a byte[] :class:`SplitData`: the same bytes as
         ``to_data(value)`` would hold, without copying ``value`` (for large request values)."""
-        return SplitData(self._pack_bytes_head(len(value)), value)
+        return SplitData(self.pack_bytes_head(len(value)), value)
 
     def to_object(self, data: bytes | bytearray | memoryview | None) -> Any:
         """Deserialize a :class:`Data` or the same bytes; ``None`` and empty data give ``None``.
