@@ -206,6 +206,86 @@ async def one_task_layers(addresses: list[str], cluster_name: str, calls: int, r
     )
 
 
+def _origin(filename: str) -> str:
+    """Which library a code object belongs to (the groups of :func:`bytecodes_per_op`)."""
+    if "/hztrio/" in filename or filename.startswith("<codec"):
+        return "hztrio"
+    for library in ("trio", "outcome", "anyio", "asyncio", "sniffio"):
+        if f"/{library}/" in filename:
+            return library
+    if filename.startswith("<attrs generated"):
+        return "trio"  # trio's and outcome's classes are attrs classes
+    if "/benchmarks/" in filename:
+        return "benchmark"
+    return "other (stdlib)"
+
+
+async def bytecodes_per_op(addresses: list[str], cluster_name: str, tasks: int, ops: int) -> str:
+    """Python bytecodes and calls per map operation (``get``/``set`` 50/50, ``tasks`` in
+    flight), by library: a count that, unlike CPU time, does not move with the machine's
+    load, so that two commits can be compared exactly.
+
+    The operations run in tasks started after the trace is set (``sys.settrace`` with
+    opcode events); frames that were running before (the event loop's own loop, the
+    connection's reader and writer) count only from their next call or resumption. A
+    resumed coroutine counts as a call. C code (``struct``, the socket, asyncio's C
+    ``Task``) runs no bytecode and is not counted.
+    """
+    import anyio
+
+    import hztrio
+
+    opcodes: dict[str, int] = {}
+    calls: dict[str, int] = {}
+
+    def trace(frame: Any, event: str, arg: Any) -> Any:
+        origin = _origin(frame.f_code.co_filename)
+        if event == "call":
+            calls[origin] = calls.get(origin, 0) + 1
+            frame.f_trace_opcodes = True
+        elif event == "opcode":
+            opcodes[origin] = opcodes.get(origin, 0) + 1
+        return trace
+
+    value = b"x" * 100
+    async with hztrio.HazelcastClient(
+        cluster_name=cluster_name, cluster_members=addresses
+    ) as client:
+        bench_map = await client.get_map("profile-bytecodes")
+
+        async def worker(count: int, first: int) -> None:
+            for i in range(count):
+                key = f"key-{(first + i) % 1000}"
+                if i & 1:
+                    await bench_map.get(key)
+                else:
+                    await bench_map.set(key, value)
+
+        async def run_workers(count: int) -> None:
+            async with anyio.create_task_group() as tg:
+                for task in range(tasks):
+                    tg.start_soon(worker, count, task * 7)
+
+        await run_workers(200)  # warm up, untraced
+        per_task = max(ops // tasks, 2)
+        sys.settrace(trace)
+        try:
+            await run_workers(per_task)
+        finally:
+            sys.settrace(None)
+    total = per_task * tasks
+    lines = [
+        f"{sum(opcodes.values()) / total:,.1f} bytecodes and {sum(calls.values()) / total:.1f} "
+        f"calls per operation ({total:,} operations, {tasks} in flight):"
+    ]
+    for origin in sorted(opcodes, key=opcodes.__getitem__, reverse=True):
+        lines.append(
+            f"  {origin:15} {opcodes[origin] / total:8,.1f} bytecodes "
+            f"{calls.get(origin, 0) / total:6.1f} calls"
+        )
+    return "\n".join(lines)
+
+
 async def bare_tasks(count: int, how: str) -> str:
     """RSS added by ``count`` tasks that only wait (no client): the event loop's share.
 
@@ -267,6 +347,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="CPU per Map.get at one task through the proxy and through invoke() alone "
         "(unprofiled, best of --rounds rounds of --calls calls)",
     )
+    parser.add_argument(
+        "--bytecodes",
+        action="store_true",
+        help="Python bytecodes and calls per map operation, by library, at the --scenario's "
+        "concurrency (map-1, map-16 or map-256; traced, not timed)",
+    )
+    parser.add_argument(
+        "--ops", type=int, default=4000, help="with --bytecodes: operations traced (4,000)"
+    )
     parser.add_argument("--rounds", type=int, default=12, help="with --layers (12)")
     parser.add_argument("--calls", type=int, default=8000, help="with --layers (8,000)")
     args = parser.parse_args(argv)
@@ -283,6 +372,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 backend=args.backend,
             )
         print(f"{args.backend}:\n{report}")
+        return 0
+    if args.bytecodes:
+        if args.scenario not in ("map-1", "map-16", "map-256"):
+            parser.error("--bytecodes is for --scenario map-1, map-16 or map-256")
+        import anyio
+
+        tasks = int(args.scenario.split("-")[1])
+        with member(args) as (addresses, cluster_name):
+            report = anyio.run(
+                bytecodes_per_op, addresses, cluster_name, tasks, args.ops, backend=args.backend
+            )
+        print(f"{args.backend}: {report}")
         return 0
     if args.bare_tasks:
         import anyio

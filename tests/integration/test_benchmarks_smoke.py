@@ -66,3 +66,19 @@ def test_one_task_layers_smoke() -> None:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "proxy (Map.get): " in result.stdout
     assert "invoke: " in result.stdout
+
+
+def test_bytecodes_smoke() -> None:
+    result = _run(
+        "benchmarks.profile_hztrio",
+        "--bytecodes",
+        "--scenario",
+        "map-16",
+        "--backend",
+        "trio",
+        "--ops",
+        "64",
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "calls per operation (64 operations, 16 in flight)" in result.stdout
+    assert "  hztrio " in result.stdout
